@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from core.cache import cache_anonymous
+from core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Chinese at the bare paths, English under /en/.
+urlpatterns += i18n_patterns(
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("core.urls")),
+    path("app/academy/", include("academy.urls")),
+    path("app/heritage/", include("heritage.urls")),
+    path("app/contests/", include("contests.urls")),
+    re_path(r"^((?:[\w\-]+/)*)$", cache_anonymous(wagtail_views.serve), name="wagtail_serve"),
+    prefix_default_language=False,
+)

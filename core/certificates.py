@@ -1,0 +1,108 @@
+"""Issuing, rendering and revoking certificates (shared by the academy and the contests)."""
+
+from io import BytesIO
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from .models import Certificate
+
+# CJK fonts looked for in order; CERTIFICATE_FONT in the environment or settings wins.
+FONT_CANDIDATES = [
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+]
+WIDTH, HEIGHT = 1754, 1240  # A4 landscape at 150 dpi
+INK = (60, 40, 20)
+ACCENT = (170, 30, 30)
+
+
+def _font(size):
+    configured = getattr(settings, "CERTIFICATE_FONT", None)
+    for candidate in [configured, *FONT_CANDIDATES]:
+        if candidate and Path(candidate).exists():
+            return ImageFont.truetype(candidate, size)
+    return ImageFont.load_default(size)
+
+
+def issue_certificate(*, source, kind, recipient_name, title, details="", issued_on=None):
+    """Create (or return the existing) certificate of a source object, and queue its rendering."""
+    source_type = ContentType.objects.get_for_model(source)
+    certificate, created = Certificate.objects.get_or_create(
+        source_type=source_type,
+        source_id=source.pk,
+        defaults={
+            "kind": kind,
+            "recipient_name": recipient_name,
+            "title": title,
+            "details": details,
+            "issued_on": issued_on or timezone.localdate(),
+        },
+    )
+    if created or not certificate.is_rendered:
+        from .tasks import render_certificate_task
+
+        transaction.on_commit(lambda: render_certificate_task.delay(certificate.pk))
+    return certificate
+
+
+def revoke_certificate(certificate, reason):
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoked_reason"])
+
+
+def _centered(draw, y, text, font, fill=INK):
+    left, _top, right, _bottom = draw.textbbox((0, 0), text, font=font)
+    draw.text(((WIDTH - (right - left)) / 2, y), text, font=font, fill=fill)
+
+
+def draw_certificate(certificate):
+    """The certificate as a Pillow image: title, recipient, details, code and a QR code."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), (253, 249, 238))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, WIDTH - 40, HEIGHT - 40), outline=ACCENT, width=8)
+    draw.rectangle((62, 62, WIDTH - 62, HEIGHT - 62), outline=(200, 160, 90), width=3)
+    _centered(draw, 140, "证  书", _font(110), ACCENT)
+    _centered(draw, 320, certificate.recipient_name, _font(80))
+    _centered(draw, 450, certificate.title, _font(56))
+    y = 560
+    for line in certificate.details.splitlines()[:5]:
+        _centered(draw, y, line, _font(40))
+        y += 62
+    draw.text((140, HEIGHT - 260), certificate.issuer, font=_font(40), fill=INK)
+    draw.text(
+        (140, HEIGHT - 200), certificate.issued_on.strftime("%Y-%m-%d"), font=_font(36), fill=INK
+    )
+    draw.text((140, HEIGHT - 140), f"验证码 {certificate.code}", font=_font(36), fill=INK)
+
+    qr_buffer = BytesIO()
+    segno.make(certificate.get_verification_url(), error="m").save(
+        qr_buffer, kind="png", scale=8, border=2
+    )
+    qr_buffer.seek(0)
+    qr = Image.open(qr_buffer).convert("RGB").resize((300, 300))
+    image.paste(qr, (WIDTH - 420, HEIGHT - 420))
+    return image
+
+
+def render_certificate(certificate):
+    """Write the PNG and PDF files of a certificate."""
+    image = draw_certificate(certificate)
+    png, pdf = BytesIO(), BytesIO()
+    image.save(png, format="PNG", optimize=True)
+    image.save(pdf, format="PDF", resolution=150.0)
+    certificate.png.save(f"{certificate.code}.png", ContentFile(png.getvalue()), save=False)
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf.getvalue()), save=False)
+    certificate.save(update_fields=["png", "pdf"])
+    return certificate

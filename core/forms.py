@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CODE_ALPHABET
+
+
+class VerifyCertificateForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=16,
+        help_text=_("The code printed under the QR code of the certificate."),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper().replace("-", "").replace(" ", "")
+        if not code or any(char not in CODE_ALPHABET for char in code):
+            raise forms.ValidationError(
+                _("A verification code has only letters and digits, like K7MX2Q9PHD.")
+            )
+        return code

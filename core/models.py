@@ -1,0 +1,113 @@
+"""The home page and the certificates every section issues and the public verifies."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+
+__all__ = ["SectionPage", "HomePage", "Certificate"]
+
+
+class SectionPage(Page):
+    """A page with an introduction and a free body: the base of the home and section pages."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(SectionPage):
+    """The site root: the federation's welcome and a door to each of the three sections."""
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["academy.AcademyPage", "contests.ContestIndexPage", "heritage.ProgrammePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.get_children().live().public().specific()
+        return context
+
+
+# Unambiguous characters only: a code is read off paper and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_certificate_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+class Certificate(models.Model):
+    """A certificate the public can verify by its code: apprenticeship completions, awards."""
+
+    class Kind(models.TextChoices):
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship completion")
+        CONTEST = "contest", _("Contest award")
+
+    code = models.CharField(
+        _("verification code"), max_length=16, unique=True, default=new_certificate_code
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    recipient_name = models.CharField(_("recipient"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    issued_on = models.DateField(_("issued on"), default=timezone.localdate)
+    issuer = models.CharField(_("issuer"), max_length=200, default="奉化区总工会")
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    png = models.FileField(_("image"), upload_to="certificates/%Y/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"], name="one_certificate_per_source"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.recipient_name} · {self.title}"
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None
+
+    @property
+    def is_rendered(self):
+        return bool(self.png and self.pdf)
+
+    def get_absolute_url(self):
+        return reverse("core:verify_code", kwargs={"code": self.code})
+
+    def get_verification_url(self):
+        base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{base}{self.get_absolute_url()}"

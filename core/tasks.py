@@ -1,0 +1,31 @@
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+HEARTBEAT_KEY = "core:last-heartbeat"
+
+
+@shared_task
+def heartbeat():
+    """Run by beat: records when a worker last ran a task, for /healthz and for tests."""
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_KEY, now, timeout=None)
+    return now
+
+
+@shared_task
+def add(x, y):
+    """A trivial task whose result proves a worker runs our code."""
+    return x + y
+
+
+@shared_task
+def render_certificate_task(certificate_id):
+    from .certificates import render_certificate
+    from .models import Certificate
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return None
+    render_certificate(certificate)
+    return certificate.code

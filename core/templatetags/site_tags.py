@@ -1,0 +1,42 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/main_nav.html", takes_context=True)
+def main_nav(context):
+    """The three sections: the live children of the site's root page shown in menus."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    current = getattr(context.get("page"), "path", "")
+    sections = []
+    if site is not None:
+        for section in site.root_page.get_children().live().public().in_menu():
+            sections.append((section, current.startswith(section.path)))
+    return {"sections": sections, "request": request}
+
+
+@register.inclusion_tag("components/language_switch.html", takes_context=True)
+def language_switch(context):
+    """Links to the current page in every language of the site."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = translation.get_language()
+    languages = []
+    for code, name in settings.LANGUAGES:
+        with translation.override(code):
+            label = str(translation.gettext(name))
+        languages.append(
+            {
+                "code": code,
+                "name": translation.get_language_info(code)["name_local"],
+                "label": label,
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return {"languages": languages}

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("workspace/", views.workspace, name="workspace"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify_code, name="verify_code"),
+    path(
+        "verify/<str:code>/certificate.png",
+        views.certificate_file,
+        {"kind": "png"},
+        name="certificate_png",
+    ),
+    path(
+        "verify/<str:code>/certificate.pdf",
+        views.certificate_file,
+        {"kind": "pdf"},
+        name="certificate_pdf",
+    ),
+]

@@ -1,0 +1,94 @@
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+
+from .forms import VerifyCertificateForm
+from .models import Certificate
+from .roles import ROLE_LABELS, user_roles
+from .workspace import workspace_items
+
+
+@login_required
+def workspace(request):
+    roles = user_roles(request.user)
+    return render(
+        request,
+        "core/workspace.html",
+        {
+            "roles": [ROLE_LABELS[role] for role in ROLE_LABELS if role in roles],
+            "items": workspace_items(request),
+        },
+    )
+
+
+def _database_status():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        return {"ok": False, "vendor": connection.vendor, "error": str(error)[:200]}
+
+
+def _broker_status():
+    broker_url = settings.CELERY_BROKER_URL
+    if not broker_url:
+        return {"ok": True, "mode": "eager"}
+    from config.celery_app import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return {"ok": True, "mode": "broker", "transport": conn.transport_cls}
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        return {"ok": False, "mode": "broker", "error": str(error)[:200]}
+
+
+@never_cache
+def healthz(request):
+    database, broker = _database_status(), _broker_status()
+    healthy = database["ok"] and broker["ok"]
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def verify(request):
+    """The public certificate check: type a code, or arrive from a QR code."""
+    form = VerifyCertificateForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect("core:verify_code", code=form.cleaned_data["code"])
+    status = 400 if request.GET else 200
+    return render(request, "core/verify.html", {"form": form}, status=status)
+
+
+def verify_code(request, code):
+    form = VerifyCertificateForm({"code": code})
+    if not form.is_valid():
+        return render(request, "core/verify.html", {"form": form}, status=400)
+    certificate = Certificate.objects.filter(code=form.cleaned_data["code"]).first()
+    if certificate is None:
+        return render(
+            request,
+            "core/verify.html",
+            {"form": form, "not_found": True},
+            status=404,
+        )
+    return render(request, "core/verify.html", {"form": form, "certificate": certificate})
+
+
+def certificate_file(request, code, kind):
+    certificate = get_object_or_404(Certificate, code=code)
+    field = certificate.png if kind == "png" else certificate.pdf
+    if not field:
+        return render(request, "core/verify.html", {"certificate": certificate}, status=404)
+    return redirect(field.url)
+
+
