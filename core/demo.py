@@ -58,8 +58,8 @@ SECTIONS = [
 
 @dataclass
 class DemoContext:
-    stdout: object
-    style: object
+    stdout: object = None
+    style: object = None
     scale: int = 1
     rng: random.Random = field(default_factory=lambda: random.Random(20241231))
     password: str | None = None
@@ -68,7 +68,8 @@ class DemoContext:
     logins: dict = field(default_factory=dict)
 
     def log(self, message):
-        self.stdout.write(self.style.SUCCESS(message))
+        if self.stdout is not None:
+            self.stdout.write(self.style.SUCCESS(message) if self.style else message)
 
     def login(self, username):
         """A demo login, or None when the demo was built without DEMO_PASSWORD."""

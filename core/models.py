@@ -96,6 +96,9 @@ class Certificate(models.Model):
     def __str__(self):
         return f"{self.code} · {self.recipient_name} · {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("core:verify_code", kwargs={"code": self.code})
+
     @property
     def is_valid(self):
         return self.revoked_at is None
@@ -103,9 +106,6 @@ class Certificate(models.Model):
     @property
     def is_rendered(self):
         return bool(self.png and self.pdf)
-
-    def get_absolute_url(self):
-        return reverse("core:verify_code", kwargs={"code": self.code})
 
     def get_verification_url(self):
         base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")

@@ -1,4 +1,3 @@
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -90,5 +89,3 @@ def certificate_file(request, code, kind):
     if not field:
         return render(request, "core/verify.html", {"certificate": certificate}, status=404)
     return redirect(field.url)
-
-

@@ -137,7 +137,9 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = env("DJANGO_MEDIA_URL", "/media/")
 
 STORAGES = {
-    "default": {"BACKEND": env("DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env("DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -171,6 +173,22 @@ CELERY_BEAT_SCHEDULE = {
     "core-heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
+    },
+    "heritage-session-reminders": {
+        "task": "heritage.tasks.send_session_reminders",
+        "schedule": crontab(hour=17, minute=0),
+    },
+    "heritage-missing-roll-calls": {
+        "task": "heritage.tasks.report_missing_roll_calls",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    "academy-stale-pairings": {
+        "task": "academy.tasks.flag_stale_pairings",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "contests-close-public-notices": {
+        "task": "contests.tasks.close_public_notices",
+        "schedule": crontab(minute=5),
     },
 }
 

@@ -1,5 +1,6 @@
 """Fast, isolated test settings. DATABASE_URL and CELERY_BROKER_URL still switch the services."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -16,3 +17,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+SERVE_MEDIA = True
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or MEDIA_ROOT

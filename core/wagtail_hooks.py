@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from .roles import MANAGER, ORGANIZER, has_role
+from .workspace import HOOK_NAME, WorkspaceItem
+
+
+@hooks.register(HOOK_NAME)
+def core_workspace_items(request):
+    if has_role(request.user, MANAGER, ORGANIZER):
+        yield WorkspaceItem(
+            title=_("Edit the site"),
+            url=reverse("wagtailadmin_home"),
+            description=_("Pages, images and documents in the Wagtail admin."),
+            section=_("Site"),
+            order=900,
+        )
+    yield WorkspaceItem(
+        title=_("Verify a certificate"),
+        url=reverse("core:verify"),
+        description=_("Check a certificate by its code."),
+        section=_("Site"),
+        order=950,
+    )

@@ -1,0 +1,119 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_speaks_chinese_by_default_whatever_the_browser(client, site_tree):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in html
+    assert "我的工作台" not in html  # anonymous: no workspace link
+    assert "登录" in html
+    for title, href in (
+        ("劳模工匠学院", "/academy/"),
+        ("技能竞赛", "/contests/"),
+        ("非遗小匠人", "/heritage/"),
+    ):
+        assert f'href="{href}"' in html
+        assert title in html
+
+
+def test_language_switch_gives_english_on_the_same_page(client, site_tree):
+    html = client.get("/heritage/").content.decode()
+    assert 'href="/en/heritage/"' in html
+    response = client.get("/en/heritage/")
+    english = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in english
+    assert "Log in" in english
+    assert 'href="/heritage/"' in english  # and back to Chinese
+    assert 'href="/en/academy/"' in english  # navigation stays in English
+
+
+@pytest.mark.parametrize("path", ["/academy/", "/contests/", "/heritage/"])
+def test_each_section_page_is_served(client, site_tree, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.context["page"].live
+
+
+def test_unknown_page_is_a_chinese_404(client, site_tree):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_english_404(client, site_tree):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_server_error_page_is_chinese(client, site_tree, user_factory, monkeypatch):
+    def broken(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("core.views.workspace_items", broken)
+    client.raise_request_exception = False
+    client.force_login(user_factory(username="unlucky"))
+    response = client.get(reverse("core:workspace"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 500
+    assert "服务器错误" in response.content.decode()
+
+
+def test_workspace_requires_login(client, site_tree):
+    response = client.get(reverse("core:workspace"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_lands_on_the_workspace_with_the_role(client, site_tree, user_factory):
+    user_factory(username="teacher-a", first_name="沈老师", role="teacher")
+    response = client.post(
+        reverse("login"), {"username": "teacher-a", "password": "secret-pass-123"}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("core:workspace")
+    html = response.content.decode()
+    assert "沈老师，欢迎您。" in html
+    assert "幼儿园教师" in html
+
+
+def test_wrong_password_is_refused_with_a_message(client, site_tree, user_factory):
+    user_factory(username="someone")
+    response = client.post(reverse("login"), {"username": "someone", "password": "nope"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_manager_workspace_links_to_the_admin(client, site_tree, user_factory):
+    manager = user_factory(username="manager-a", role="manager")
+    client.force_login(manager)
+    html = client.get(reverse("core:workspace")).content.decode()
+    assert 'href="/admin/"' in html
+
+
+def test_manager_can_open_the_wagtail_admin(client, site_tree, user_factory):
+    client.force_login(user_factory(username="manager-b", role="manager"))
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    response = client.get(f"/admin/pages/{site_tree.home.pk}/")
+    assert response.status_code == 200
+    assert "劳模工匠学院" in response.content.decode()
+
+
+def test_teacher_cannot_open_the_wagtail_admin(client, site_tree, user_factory):
+    client.force_login(user_factory(username="teacher-b", role="teacher"))
+    response = client.get("/admin/")
+    assert response.status_code in (302, 403)
+    assert "/admin/login/" in response.get("Location", "/admin/login/")
+
+
+def test_logout_is_a_post_and_returns_home(client, site_tree, user_factory):
+    client.force_login(user_factory(username="leaver"))
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
