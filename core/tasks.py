@@ -29,3 +29,11 @@ def render_certificate_task(certificate_id):
         return None
     render_certificate(certificate)
     return certificate.code
+
+
+@shared_task(bind=True)
+def whoami(self):
+    """Which worker process ran this task: lets the test suite prove a real worker is used."""
+    import os
+
+    return {"pid": os.getpid(), "hostname": self.request.hostname or ""}

@@ -144,6 +144,9 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A CJK font file for certificates; common system fonts are found without it.
+CERTIFICATE_FONT = env("CERTIFICATE_FONT") or None
+
 # Uploads larger than this are refused with a message by the forms that accept files.
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 

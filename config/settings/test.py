@@ -21,3 +21,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or MEDIA_ROOT
+# The suite runs tasks in-process; tests marked "worker" switch to the real broker themselves.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -9,7 +9,9 @@ from tests.factories import CertificateFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_issuing_renders_png_and_pdf_with_the_code(site_tree, user_factory, django_capture_on_commit_callbacks):
+def test_issuing_renders_png_and_pdf_with_the_code(
+    site_tree, user_factory, django_capture_on_commit_callbacks
+):
     source = user_factory(username="apprentice-x")
     with django_capture_on_commit_callbacks(execute=True):
         certificate = issue_certificate(

@@ -1,4 +1,4 @@
-"""Every string of ours has a Simplified Chinese translation, and the compiled catalogue is current."""
+"""Every string of ours has a Chinese translation, and the compiled catalogue is current."""
 
 import ast
 import gettext
