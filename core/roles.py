@@ -21,6 +21,16 @@ ROLE_LABELS = {
 }
 ROLES = tuple(ROLE_LABELS)
 
+ROLE_DESCRIPTIONS = {
+    MANAGER: _("Edit the public site, oversee every section and read the reports."),
+    TEACHER: _("Schedule heritage classes for your kindergarten and take the roll."),
+    CRAFTSMAN: _("See where you teach next and what lesson, and take the roll of your classes."),
+    MENTOR: _("Log your apprentices' sessions and follow their progress against the plan."),
+    APPRENTICE: _("Read your logbook, add your reflections and confirm your mentor's entries."),
+    ORGANIZER: _("Register entrants, assign judges and publish the results of your contests."),
+    JUDGE: _("Enter the scores of the entrants assigned to you."),
+}
+
 
 def user_roles(user):
     """The role names of a user, read once per request and kept on the user object."""

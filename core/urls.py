@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
     path(

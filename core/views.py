@@ -1,13 +1,17 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from .forms import VerifyCertificateForm
 from .models import Certificate
-from .roles import ROLE_LABELS, user_roles
+from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, user_roles
 from .workspace import workspace_items
 
 
@@ -18,7 +22,11 @@ def workspace(request):
         request,
         "core/workspace.html",
         {
-            "roles": [ROLE_LABELS[role] for role in ROLE_LABELS if role in roles],
+            "roles": [
+                {"label": ROLE_LABELS[role], "description": ROLE_DESCRIPTIONS[role]}
+                for role in ROLE_LABELS
+                if role in roles
+            ],
             "items": workspace_items(request),
         },
     )
@@ -89,3 +97,9 @@ def certificate_file(request, code, kind):
     if not field:
         return render(request, "core/verify.html", {"certificate": certificate}, status=404)
     return redirect(field.url)
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("core:workspace")
+    success_message = _("Your password has been changed.")

@@ -17,6 +17,13 @@ def core_workspace_items(request):
             order=900,
         )
     yield WorkspaceItem(
+        title=_("Change my password"),
+        url=reverse("core:password_change"),
+        description=_("Choose a new password for your account."),
+        section=_("Account"),
+        order=990,
+    )
+    yield WorkspaceItem(
         title=_("Verify a certificate"),
         url=reverse("core:verify"),
         description=_("Check a certificate by its code."),

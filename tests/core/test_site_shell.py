@@ -117,3 +117,45 @@ def test_logout_is_a_post_and_returns_home(client, site_tree, user_factory):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_workspace_says_what_the_role_does(client, site_tree, user_factory):
+    client.force_login(user_factory(username="judge-a", role="judge"))
+    html = client.get(reverse("core:workspace")).content.decode()
+    assert "评委" in html
+    assert "录入分配给您的选手的成绩" in html
+
+
+def test_password_change_refuses_a_wrong_old_password(client, site_tree, user_factory):
+    user = user_factory(username="changer")
+    client.force_login(user)
+    response = client.post(
+        reverse("core:password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "N3w-pass-2024!",
+            "new_password2": "N3w-pass-2024!",
+        },
+    )
+    assert response.status_code == 200
+    assert "旧密码不正确" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("secret-pass-123")
+
+
+def test_password_change_works_and_says_so(client, site_tree, user_factory):
+    user = user_factory(username="changer2")
+    client.force_login(user)
+    response = client.post(
+        reverse("core:password_change"),
+        {
+            "old_password": "secret-pass-123",
+            "new_password1": "N3w-pass-2024!",
+            "new_password2": "N3w-pass-2024!",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("core:workspace")
+    assert "您的密码已修改。" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("N3w-pass-2024!")
