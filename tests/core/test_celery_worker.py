@@ -38,3 +38,11 @@ def test_a_task_runs_in_a_real_worker_process(worker_broker):
     assert answer["pid"] != os.getpid()
     assert "@" in answer["hostname"]
     assert tasks.add.delay(2, 3).get(timeout=30) == 5
+
+
+@pytest.mark.django_db
+def test_healthz_sees_the_real_broker(worker_broker, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["broker"]["mode"] == "broker"
+    assert response.json()["database"]["ok"] is True
