@@ -15,22 +15,30 @@ GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "g
 
 
 def read_po(path):
-    """msgid -> msgstr of a .po file written with --no-wrap (plural entries: msgstr[0])."""
+    """(context, msgid) -> (msgid_plural, msgstr) of a .po file written with --no-wrap."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = block.strip().splitlines()
         if any(line.startswith("#~") for line in lines):
             continue
-        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        msgid = next((line[6:] for line in lines if line.startswith("msgid ")), None)
-        msgstr = next(
-            (line.split(" ", 1)[1] for line in lines if line.startswith(("msgstr ", "msgstr[0] "))),
-            None,
-        )
-        if msgid is None or msgid == '""':
+
+        def field(*prefixes, lines=lines):
+            value = next(
+                (line.split(" ", 1)[1] for line in lines if line.startswith(prefixes)), None
+            )
+            return None if value is None else ast.literal_eval(value)
+
+        msgid = field("msgid ")
+        if not msgid:
             continue
-        entries[ast.literal_eval(msgid)] = "" if fuzzy else ast.literal_eval(msgstr)
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        msgstr = "" if fuzzy else field("msgstr ", "msgstr[0] ")
+        entries[(field("msgctxt "), msgid)] = (field("msgid_plural "), msgstr)
     return entries
+
+
+def translated_ids(entries):
+    return {msgid for (_context, msgid), (_plural, msgstr) in entries.items() if msgstr}
 
 
 def template_strings():
@@ -88,8 +96,13 @@ def python_strings():
 
 
 @pytest.fixture(scope="module")
-def catalogue():
+def entries():
     return read_po(CATALOGUE / "django.po")
+
+
+@pytest.fixture(scope="module")
+def catalogue(entries):
+    return translated_ids(entries)
 
 
 def test_the_extractors_find_strings():
@@ -100,33 +113,37 @@ def test_the_extractors_find_strings():
 
 def test_every_template_string_is_translated(catalogue):
     missing = sorted(
-        {f"{name}: {text!r}" for name, text in template_strings() if not catalogue.get(text)}
+        {f"{name}: {text!r}" for name, text in template_strings() if text not in catalogue}
     )
     assert not missing, "Untranslated template strings:\n" + "\n".join(missing)
 
 
 def test_every_python_string_is_translated(catalogue):
     missing = sorted(
-        {f"{where}: {text!r}" for where, text in python_strings() if not catalogue.get(text)}
+        {f"{where}: {text!r}" for where, text in python_strings() if text not in catalogue}
     )
     assert not missing, "Untranslated strings:\n" + "\n".join(missing)
 
 
-def test_placeholders_survive_translation(catalogue):
+def test_placeholders_survive_translation(entries):
     placeholder = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
     wrong = [
         msgid
-        for msgid, msgstr in catalogue.items()
-        if msgstr and sorted(placeholder.findall(msgid)) != sorted(placeholder.findall(msgstr))
+        for (_context, msgid), (plural, msgstr) in entries.items()
+        if msgstr
+        and not set(placeholder.findall(msgstr)) <= set(placeholder.findall(msgid + (plural or "")))
     ]
-    assert not wrong, f"Placeholders differ in: {wrong}"
+    assert not wrong, f"Translations use placeholders their source lacks: {wrong}"
 
 
-def test_compiled_catalogue_matches_the_source(catalogue):
+def test_compiled_catalogue_matches_the_source(entries):
     with open(CATALOGUE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [
-        msgid for msgid, msgstr in catalogue.items() if msgstr and compiled.gettext(msgid) != msgstr
+        msgid
+        for (context, msgid), (plural, msgstr) in entries.items()
+        if msgstr
+        and (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr
     ]
     assert not stale, (
         f"django.mo is older than django.po for: {stale[:10]} (run make compilemessages)"
