@@ -9,6 +9,7 @@ import datetime
 import uuid
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -140,7 +141,7 @@ def seed(ctx):
                     username=f"heritage-teacher-{k_index + 1}-{c_index + 1}",
                     first_name=invented_name(rng),
                     email=f"heritage-teacher-{k_index + 1}-{c_index + 1}@example.com",
-                    password="!",  # unusable: an invented person cannot log in
+                    password=make_password(None),  # unusable: an invented person cannot log in
                 )
             )
     User.objects.bulk_create(teacher_rows, ignore_conflicts=True)

@@ -17,7 +17,6 @@ from tests.factories.heritage import (
     SessionFactory,
     at,
     make_craft,
-    make_lesson,
 )
 
 pytestmark = pytest.mark.django_db
@@ -108,10 +107,10 @@ def test_apply_rotation_replaces_the_plan(site_tree):
 def test_rotation_refuses_too_few_rounds_or_too_many_kindergartens(site_tree):
     crafts, kgs = _programme_with(site_tree, 3, 4)
     season = SeasonFactory(rounds=3)
-    with pytest.raises(services.ServiceError, match="two places at once"):
+    with pytest.raises(services.ServiceError, match="同时出现在两个地方"):
         services.generate_rotation([season], kgs, crafts)
     short = SeasonFactory(rounds=2)
-    with pytest.raises(services.ServiceError, match="fewer than"):
+    with pytest.raises(services.ServiceError, match="少于"):
         services.generate_rotation([short], kgs[:3], crafts)
 
 
@@ -142,19 +141,19 @@ def test_overlap_with_the_same_craftsman_is_refused_naming_the_session(world):
             world.teacher,
         )
     assert "扎染初体验" in error.value.message and "09:00" in error.value.message
-    assert "same craftsman" in error.value.message
+    assert "同一位匠人" in error.value.message
     assert Session.objects.count() == 1
 
 
 def test_overlap_with_the_same_class_or_place_is_refused(world):
     today = timezone.localdate()
     other_craftsman = UserFactory(role="craftsman")
-    with pytest.raises(services.ServiceError, match="same class group"):
+    with pytest.raises(services.ServiceError, match="同一个班级"):
         services.schedule_sessions(
             _request(world, today, (9, 30), (10, 30), craftsman=other_craftsman), world.teacher
         )
     other_class = ClassGroupFactory(kindergarten=world.kg, name="中一班")
-    with pytest.raises(services.ServiceError, match="same place"):
+    with pytest.raises(services.ServiceError, match="同一场地"):
         services.schedule_sessions(
             _request(
                 world,
@@ -192,7 +191,7 @@ def test_series_is_refused_whole_when_one_occurrence_clashes(world):
         teacher=world.teacher,
         starts_at=at(monday + datetime.timedelta(days=9), 9, 30),
     )
-    with pytest.raises(services.ServiceError, match="overlaps"):
+    with pytest.raises(services.ServiceError, match="时间冲突"):
         services.schedule_sessions(request, world.teacher)
     assert Session.objects.filter(series__isnull=False).count() == 0
 
@@ -200,7 +199,7 @@ def test_series_is_refused_whole_when_one_occurrence_clashes(world):
 def test_series_over_200_occurrences_is_refused(world):
     start = D(2025, 1, 6)
     request = _request(world, start, repeat=True, weekdays=(0, 1, 2, 3, 4), until=D(2026, 1, 30))
-    with pytest.raises(services.ServiceError, match="at most 200"):
+    with pytest.raises(services.ServiceError, match="最多允许 200"):
         services.schedule_sessions(request, world.teacher)
 
 
