@@ -1,7 +1,6 @@
 """Workspace views of teachers, craftsmen and managers, the lesson listing and the feeds."""
 
 import datetime
-import json
 from functools import wraps
 
 from django.contrib import messages
@@ -432,8 +431,14 @@ def reports(request):
     page = Paginator(rows_qs, 50).get_page(request.GET.get("page"))
     rows = []
     for row in page.object_list:
-        parts = [row[f] for f in services.GROUPINGS[by][1:]]
-        rows.append({**row, "label": " · ".join(str(p) for p in reversed(parts) if p) or "—"})
+        name, *context = [row[f] for f in services.GROUPINGS[by][1:]]
+        rows.append(
+            {
+                **row,
+                "label": str(name or "—"),
+                "context": " · ".join(str(p) for p in reversed(context) if p),
+            }
+        )
     chart = {
         "labels": [r["label"] for r in rows],
         "rates": [round(r["rate"], 1) if r["rate"] is not None else None for r in rows],
@@ -450,7 +455,7 @@ def reports(request):
             "rows": rows,
             "page_obj": page,
             "overall": services.overall_rate(queryset),
-            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "query": query.urlencode(),
             "matrix": services.coverage_matrix(
                 form.cleaned_data.get("season") if form.is_bound else Season.current(),
