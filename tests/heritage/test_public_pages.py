@@ -105,3 +105,12 @@ def test_non_image_upload_is_refused_by_the_image_library(client, world):
     from wagtail.images.models import Image
 
     assert not Image.objects.exists()
+
+
+def test_programme_page_cache_is_dropped_when_a_session_changes(client, world):
+    first = client.get(world.programme.url)
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get(world.programme.url)["X-Page-Cache"] == "hit"
+    world.session.status = "cancelled"
+    world.session.save()
+    assert client.get(world.programme.url)["X-Page-Cache"] == "miss"
