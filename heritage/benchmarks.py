@@ -1,0 +1,67 @@
+"""Query counts of the heritage pages and services, compared at 1× and 10× demo data."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from . import services
+from .models import Attendance, CraftPage, LessonPage, Session
+
+
+def measure(bench):
+    # A query string skips the anonymous page cache: this measures the real work.
+    bench.get("heritage: programme page with matrix, uncached", "/heritage/?bench=1")
+    craft = CraftPage.objects.live().order_by("path").first()
+    lesson = LessonPage.objects.live().order_by("path").first()
+    if craft and lesson:
+        bench.get("heritage: craft page", craft.url)
+        bench.get("heritage: lesson page", lesson.url)
+        bench.get("heritage: lesson print view", lesson.url + "print/")
+    bench.get("heritage: lesson listing", "/heritage/lessons/")
+    bench.get("heritage: lesson listing, filtered", "/heritage/lessons/?age_band=small")
+    for user in ("demo-teacher", "demo-craftsman", "demo-manager"):
+        bench.get(f"heritage: my week, {user}", reverse("heritage:my_week"), user=user)
+    bench.get("heritage: schedule form", reverse("heritage:session_new"), user="demo-teacher")
+    bench.get("heritage: plan and matrix, manager", reverse("heritage:plan"), user="demo-manager")
+    for by in ("kindergarten", "class_group", "child", "craft", "season"):
+        bench.get(
+            f"heritage: report by {by}, manager",
+            reverse("heritage:reports") + f"?by={by}",
+            user="demo-manager",
+        )
+    bench.get(
+        "heritage: report by child, teacher",
+        reverse("heritage:reports") + "?by=child",
+        user="demo-teacher",
+    )
+    bench.get("heritage: feeds page", reverse("heritage:feeds"), user="demo-teacher")
+    teacher = get_user_model().objects.get(username="demo-teacher")
+    session = (
+        Session.objects.for_user(teacher)
+        .active()
+        .filter(starts_at__lte=timezone.now())
+        .order_by("-starts_at")
+        .first()
+    )
+    if session is None:
+        return
+    url = reverse("heritage:roll_call", args=[session.pk])
+    bench.get("heritage: roll call screen", url, user="demo-teacher")
+    children = services.roll_call_children(session)
+    data = {f"status_{c.pk}": "present" for c in children}
+    bench.post("heritage: roll call save", url, data, user="demo-teacher")
+    bench.post("heritage: roll call save again", url, data, user="demo-teacher")
+    bench.call(
+        "heritage: coverage matrix service",
+        services.coverage_matrix,
+        None,
+    )
+    bench.call(
+        "heritage: attendance rates by child (service)",
+        lambda: list(services.attendance_rates(Attendance.objects.all(), "child")[:1]),
+    )
+    from .views import feed  # noqa: F401 - the feed is measured through its URL
+
+    token = teacher.heritage_feeds.filter(revoked_at__isnull=True).first()
+    if token:
+        bench.get("heritage: teacher iCalendar feed", token.get_absolute_url())

@@ -1,0 +1,186 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from core.roles import CRAFTSMAN, TEACHER
+
+from .models import AgeBand, ClassGroup, CraftPage, Kindergarten, LessonPage, Season
+
+WEEKDAYS = [
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class LessonChoiceField(forms.ModelChoiceField):
+    craft_titles = {}
+
+    def label_from_instance(self, obj):
+        craft = self.craft_titles.get(obj.path[: -Page.steplen], "")
+        return f"{craft} · {obj.title} ({obj.get_age_band_display()})"
+
+
+def people(role):
+    return get_user_model().objects.filter(groups__name=role, is_active=True).order_by("first_name")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ScheduleForm(forms.Form):
+    lesson = LessonChoiceField(label=_("Lesson"), queryset=LessonPage.objects.none())
+    class_group = forms.ModelChoiceField(label=_("Class group"), queryset=ClassGroup.objects.none())
+    craftsman = PersonChoiceField(label=_("Craftsman"), queryset=people(CRAFTSMAN))
+    teacher = PersonChoiceField(label=_("Teacher"), queryset=people(TEACHER))
+    day = forms.DateField(label=_("Date"), widget=DateInput(), help_text=_("The first day."))
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+    place = forms.CharField(
+        label=_("Place"), max_length=100, help_text=_("For example the classroom or craft base.")
+    )
+    repeat = forms.BooleanField(label=_("Repeat weekly"), required=False)
+    weekdays = forms.MultipleChoiceField(
+        label=_("On"), choices=WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    interval_weeks = forms.IntegerField(
+        label=_("Every N weeks"), min_value=1, max_value=8, initial=1, required=False
+    )
+    until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = LessonPage.objects.live().order_by("path")
+        self.fields["lesson"].craft_titles = dict(
+            CraftPage.objects.live().values_list("path", "title")
+        )
+        self.fields["class_group"].queryset = ClassGroup.objects.filter(
+            kindergarten__in=Kindergarten.objects.for_user(user)
+        ).select_related("kindergarten")
+        self.fields["craftsman"].queryset = people(CRAFTSMAN)
+        self.fields["teacher"].queryset = people(TEACHER)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The session must end after it starts."))
+        class_group, teacher = data.get("class_group"), data.get("teacher")
+        if (
+            class_group
+            and teacher
+            and not class_group.kindergarten.teachers.filter(pk=teacher.pk).exists()
+        ):
+            self.add_error("teacher", _("This teacher does not teach at that kindergarten."))
+        if data.get("repeat"):
+            if not data.get("weekdays"):
+                self.add_error("weekdays", _("Choose at least one weekday."))
+            if not data.get("until"):
+                self.add_error("until", _("Give the last day of the series."))
+            elif data.get("day") and data["until"] < data["day"]:
+                self.add_error("until", _("The series must end on or after its first day."))
+            if not data.get("interval_weeks"):
+                data["interval_weeks"] = 1
+        return data
+
+
+class MoveForm(forms.Form):
+    day = forms.DateField(label=_("New date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+    place = forms.CharField(label=_("Place"), max_length=100)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The session must end after it starts."))
+        return data
+
+    @classmethod
+    def for_session(cls, session, data=None):
+        start = timezone.localtime(session.starts_at)
+        end = timezone.localtime(session.ends_at)
+        return cls(
+            data,
+            initial={
+                "day": start.date(),
+                "start_time": start.time(),
+                "end_time": end.time(),
+                "place": session.place,
+            },
+        )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class ReportForm(forms.Form):
+    GROUPINGS = [
+        ("kindergarten", _("Kindergarten")),
+        ("class_group", _("Class group")),
+        ("child", _("Child")),
+        ("craft", _("Craft")),
+        ("season", _("Season")),
+    ]
+    by = forms.ChoiceField(label=_("Rate per"), choices=GROUPINGS, required=False)
+    season = forms.ModelChoiceField(
+        label=_("Season"), queryset=Season.objects.all(), required=False
+    )
+    kindergarten = forms.ModelChoiceField(
+        label=_("Kindergarten"), queryset=Kindergarten.objects.none(), required=False
+    )
+    class_group = forms.ModelChoiceField(
+        label=_("Class group"), queryset=ClassGroup.objects.none(), required=False
+    )
+    craft = forms.ModelChoiceField(
+        label=_("Craft"), queryset=CraftPage.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        kindergartens = Kindergarten.objects.for_user(user)
+        self.fields["kindergarten"].queryset = kindergartens
+        self.fields["class_group"].queryset = ClassGroup.objects.filter(
+            kindergarten__in=kindergartens
+        ).select_related("kindergarten")
+        self.fields["craft"].queryset = CraftPage.objects.live().order_by("path")
+
+
+class LessonFilterForm(forms.Form):
+    craft = forms.ModelChoiceField(
+        label=_("Craft"), queryset=CraftPage.objects.none(), required=False
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band"), choices=[("", _("All ages"))] + AgeBand.choices, required=False
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["craft"].queryset = (
+            CraftPage.objects.child_of(programme).live().public().order_by("path")
+        )
+        self.fields["craft"].empty_label = _("All crafts")

@@ -1,0 +1,72 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from core.roles import CRAFTSMAN, MANAGER, TEACHER, has_role
+from core.workspace import HOOK_NAME, WorkspaceItem
+
+from .viewsets import HeritageViewSetGroup
+
+register_snippet(HeritageViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action("heritage.roll_call.take", _("Take the roll"), _("Roll call taken"))
+    actions.register_action("heritage.roll_call.edit", _("Edit the roll"), _("Roll call changed"))
+    actions.register_action("heritage.session.move", _("Move a session"), _("Session moved"))
+    actions.register_action(
+        "heritage.session.cancel", _("Cancel a session"), _("Session cancelled")
+    )
+
+
+@hooks.register(HOOK_NAME)
+def heritage_workspace_items(request):
+    user = request.user
+    if not has_role(user, TEACHER, CRAFTSMAN, MANAGER):
+        return
+    section = _("Heritage programme")
+    yield WorkspaceItem(
+        _("My week"),
+        reverse("heritage:my_week"),
+        _("Upcoming heritage classes with lesson and materials; take the roll."),
+        section,
+        10,
+    )
+    if has_role(user, TEACHER, MANAGER):
+        yield WorkspaceItem(
+            _("Schedule a class"),
+            reverse("heritage:session_new"),
+            _("One session or a weekly series; holidays are skipped."),
+            section,
+            11,
+        )
+        yield WorkspaceItem(
+            _("Kindergartens and children"),
+            reverse("heritage:kindergartens"),
+            _("Class groups and their children."),
+            section,
+            14,
+        )
+    yield WorkspaceItem(
+        _("Attendance reports"),
+        reverse("heritage:reports"),
+        _("Attendance rates, planned and held sessions, CSV and XLSX."),
+        section,
+        12,
+    )
+    yield WorkspaceItem(
+        _("Seasons and curriculum plan"),
+        reverse("heritage:plan"),
+        _("Which craft each kindergarten has in each season."),
+        section,
+        13,
+    )
+    yield WorkspaceItem(
+        _("Calendar feeds"),
+        reverse("heritage:feeds"),
+        _("Subscribe to your sessions in your phone's calendar."),
+        section,
+        15,
+    )
