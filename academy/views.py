@@ -436,7 +436,7 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
             "planned_end": _("Planned end"),
             "target_hours": _("Target hours"),
             "hours_logged": _("Hours logged"),
-            "hours_percent": _("% of target"),
+            "hours_percent": _("Share of target, percent"),
             "entry_count": _("Entries"),
             "unconfirmed_count": _("Entries to confirm"),
             "last_entry_on": _("Last entry"),
