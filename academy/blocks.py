@@ -32,7 +32,11 @@ class AwardBlock(AchievementBlock):
         icon = "pick"
         label = _("Award")
         description = _("An award the studio won, with its year")
-        preview_value = {"title": "市职工技术创新成果二等奖", "year": 2024, "awarded_by": "宁波市总工会"}
+        preview_value = {
+            "title": "市职工技术创新成果二等奖",
+            "year": 2024,
+            "awarded_by": "宁波市总工会",
+        }
 
 
 class InnovationBlock(AchievementBlock):

@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.utils import timezone
@@ -115,7 +116,13 @@ TRACKS = [
         ["创新工作室开放日", "技术攻关沙龙", "职工创新成果路演", "专利申报辅导"],
     ),
 ]
-PLACES = ["奉化区职工服务中心", "劳模工匠学院实训室", "锦屏街道企业车间", "岳林街道工匠馆", "江口街道产业园"]
+PLACES = [
+    "奉化区职工服务中心",
+    "劳模工匠学院实训室",
+    "锦屏街道企业车间",
+    "岳林街道工匠馆",
+    "江口街道产业园",
+]
 STUDIO_NAMES = [
     ("服装裁剪", "锦绣剪裁创新工作室"),
     ("磨工", "精磨匠心创新工作室"),
@@ -181,8 +188,13 @@ def _seed_tracks(ctx, section, today):
             days = -330 + i * 30 + t * 7 + rng.randint(0, 5)
             day = today + datetime.timedelta(days=days)
             starts = now.replace(
-                year=day.year, month=day.month, day=day.day, hour=rng.choice([9, 14]), minute=0,
-                second=0, microsecond=0,
+                year=day.year,
+                month=day.month,
+                day=day.day,
+                hour=rng.choice([9, 14]),
+                minute=0,
+                second=0,
+                microsecond=0,
             )
             kind = kinds[i % len(kinds)]
             track.add_child(
@@ -254,8 +266,7 @@ def _seed_profiles(ctx, section, trades):
                 employer=rng.choice(EMPLOYERS),
                 trade=trade,
                 person=user,
-                story=f"<p>{name}扎根{trade.name}岗位二十余年，带出多名技术骨干，"
-                f"获评{title}。</p>",
+                story=f"<p>{name}扎根{trade.name}岗位二十余年，带出多名技术骨干，获评{title}。</p>",
                 honours=[Honour(title=title, level=level, year=year)],
             )
         )
@@ -297,9 +308,18 @@ def _seed_studios(ctx, section, profiles, trades):
         people = by_trade.get(trade.pk, [])
         leader = people[0] if people else None
         achievements = [
-            ("patent", {"title": f"一种{trade_name}用辅助装置", "year": 2023, "number": f"ZL2023{i:04d}"}),
-            ("award", {"title": "区职工技术创新成果奖", "year": 2024, "awarded_by": "奉化区总工会"}),
-            ("innovation", {"title": f"{trade_name}工艺流程优化", "year": 2024, "description": "效率提升15%"}),
+            (
+                "patent",
+                {"title": f"一种{trade_name}用辅助装置", "year": 2023, "number": f"ZL2023{i:04d}"},
+            ),
+            (
+                "award",
+                {"title": "区职工技术创新成果奖", "year": 2024, "awarded_by": "奉化区总工会"},
+            ),
+            (
+                "innovation",
+                {"title": f"{trade_name}工艺流程优化", "year": 2024, "description": "效率提升15%"},
+            ),
         ]
         studio = StudioPage(
             title=title,
@@ -325,7 +345,10 @@ def _apprentices(count, offset):
 
     rng = random.Random(offset)
     User.objects.bulk_create(
-        [User(username=u, first_name=invented_name(rng), password="!") for u in usernames],
+        [
+            User(username=u, first_name=invented_name(rng), password=make_password(None))
+            for u in usernames
+        ],
         ignore_conflicts=True,
     )
     users = list(User.objects.filter(username__in=usernames).order_by("username"))
@@ -451,7 +474,7 @@ def _seed_pairings(ctx, trades, studios, mentors, today):
     entries = LogEntry.objects.bulk_create(entries, batch_size=2000)
 
     skill_rows, rating_rows = [], []
-    for entry, (pairing, kind, n, count) in zip(entries, entry_meta, strict=True):
+    for entry, (pairing, _kind, n, count) in zip(entries, entry_meta, strict=True):
         skills = PAIRING_TRADES[pairing.trade.name][1]
         for skill in rng.sample(skills, rng.randint(1, 3)):
             skill_rows.append(SkillTag(content_object=entry, tag=tags[skill]))

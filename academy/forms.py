@@ -11,7 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from core import roles
 
 from .models import EntryCompetency, Pairing, Trade
-from .services import MAX_PHOTOS_PER_ENTRY, check_entry_rules
+from .services import MAX_PHOTOS_PER_ENTRY, MAX_SKILLS_PER_ENTRY, check_entry_rules
 
 RATING_CHOICES = [("", _("Not worked on"))] + [
     (str(value), label) for value, label in EntryCompetency.Rating.choices
@@ -95,6 +95,16 @@ class EntryForm(forms.Form):
 
     def plain_fields(self):
         return [self[name] for name in ("date", "hours", "skills", "notes", "photos")]
+
+    def clean_skills(self):
+        skills = self.cleaned_data["skills"]
+        if len(skills) > MAX_SKILLS_PER_ENTRY:
+            raise forms.ValidationError(
+                _("At most %(n)d skills per entry.") % {"n": MAX_SKILLS_PER_ENTRY}
+            )
+        if any(len(skill) > 100 for skill in skills):
+            raise forms.ValidationError(_("A skill name is at most 100 characters."))
+        return skills
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
+from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection
@@ -34,6 +35,7 @@ from .models import EntryCompetency, EvidencePhoto, LogEntry, Pairing, SkillTag
 
 EVIDENCE_COLLECTION = "学徒成长证据（不公开）"
 MAX_PHOTOS_PER_ENTRY = 6
+MAX_SKILLS_PER_ENTRY = 10
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 EXIF_IFD = 0x8769
 EXIF_DATETIME_ORIGINAL = 36867
@@ -170,9 +172,7 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
         entry = LogEntry.objects.select_for_update().get(pk=entry.pk, pairing=pairing)
     errors = check_entry_rules(pairing, date, hours, entry)
     if len(photos) + (entry.photos.count() if entry else 0) > MAX_PHOTOS_PER_ENTRY:
-        errors["photos"] = [
-            _("At most %(n)d photos per entry.") % {"n": MAX_PHOTOS_PER_ENTRY}
-        ]
+        errors["photos"] = [_("At most %(n)d photos per entry.") % {"n": MAX_PHOTOS_PER_ENTRY}]
     allowed = set(pairing.competencies.values_list("pk", flat=True))
     if any(competency.pk not in allowed for competency in ratings):
         errors["__all__"] = [_("A competency that is not part of this pairing was rated.")]
@@ -192,7 +192,7 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
         entry = LogEntry(pairing=pairing, created_by=user)
     entry.date, entry.hours, entry.notes = date, hours, notes
     entry.save()
-    entry.skills.set(skills, clear=True)
+    _set_skills(entry, skills, created)
     if not created:
         entry.ratings.all().delete()
     EntryCompetency.objects.bulk_create(
@@ -208,6 +208,20 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
         Pairing.objects.filter(pk=pairing.pk).update(stale_flagged_on=None)
     log(entry, "wagtail.create" if created else "wagtail.edit", user=user)
     return entry
+
+
+def _set_skills(entry, names, created):
+    """Tag the entry in bulk: one query for known skills, one insert for the links."""
+    names = sorted({name.strip()[:100] for name in names if name.strip()})
+    if not created:
+        SkillTag.objects.filter(content_object=entry).delete()
+    if not names:
+        return
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    for name in names:
+        if name not in tags:  # a new skill: rare, and at most MAX_SKILLS_PER_ENTRY of them
+            tags[name] = Tag.objects.create(name=name)
+    SkillTag.objects.bulk_create(SkillTag(content_object=entry, tag=tags[name]) for name in names)
 
 
 @transaction.atomic
@@ -489,8 +503,5 @@ def flag_stale_pairings(today=None):
                 from_email=None,
                 recipient_list=sorted(set(recipients)),
             )
-    Pairing.objects.filter(pk__in=[pairing.pk for pairing in stale]).update(
-        stale_flagged_on=today
-    )
+    Pairing.objects.filter(pk__in=[pairing.pk for pairing in stale]).update(stale_flagged_on=today)
     return len(stale)
-

@@ -5,5 +5,5 @@ from . import services
 
 @shared_task
 def flag_stale_pairings():
-    """Daily (beat, 07:30): flag pairings with no entry for 30 days and email mentor and managers."""
+    """Daily at 07:30 (beat): flag pairings with no entry for 30 days; email mentor, managers."""
     return services.flag_stale_pairings()

@@ -330,8 +330,9 @@ def photo(request, pk, size):
     if size not in PHOTO_SIZES:
         raise Http404
     evidence = get_object_or_404(
-        EvidencePhoto.objects.filter(entry__in=services.entries_for_user(request.user))
-        .select_related("image"),
+        EvidencePhoto.objects.filter(
+            entry__in=services.entries_for_user(request.user)
+        ).select_related("image"),
         pk=pk,
     )
     try:
@@ -535,4 +536,3 @@ def activities_ical(request):
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="academy-activities.ics"'
     return response
-

@@ -69,9 +69,11 @@ class PairingViewSet(SnippetViewSet):
     def get_form_class(self, for_update=False):
         from wagtail.admin.panels import ObjectList
 
-        return ObjectList(self.panels, base_form_class=PairingAdminForm).bind_to_model(
-            Pairing
-        ).get_form_class()
+        return (
+            ObjectList(self.panels, base_form_class=PairingAdminForm)
+            .bind_to_model(Pairing)
+            .get_form_class()
+        )
 
     def get_queryset(self, request):
         return Pairing.objects.with_totals().select_related("mentor", "apprentice", "trade")

@@ -383,14 +383,15 @@ class EntryCompetency(models.Model):
             models.UniqueConstraint(fields=["entry", "competency"], name="academy_one_rating")
         ]
 
+    def __str__(self):
+        return f"{self.competency} · {self.get_rating_display()}"
+
 
 class EvidencePhoto(models.Model):
     """A photo of the work, kept in a private collection and served only within scope."""
 
     entry = models.ForeignKey(LogEntry, on_delete=models.CASCADE, related_name="photos")
-    image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+"
-    )
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -398,6 +399,9 @@ class EvidencePhoto(models.Model):
         verbose_name = _("evidence photo")
         verbose_name_plural = _("evidence photos")
         ordering = ["taken_at", "id"]
+
+    def __str__(self):
+        return f"{self.entry} · {self.pk}"
 
     def get_absolute_url(self):
         return reverse("academy:photo", kwargs={"pk": self.pk, "size": "large"})

@@ -159,7 +159,9 @@ class ActivityPage(Page):
 
     @property
     def speaker_list(self):
-        return [name.strip() for name in self.speakers.replace("，", ",").split(",") if name.strip()]
+        return [
+            name.strip() for name in self.speakers.replace("，", ",").split(",") if name.strip()
+        ]
 
     @property
     def is_upcoming(self):
@@ -232,9 +234,7 @@ class StudioPage(Page):
     members = ParentalManyToManyField(
         "academy.ProfilePage", verbose_name=_("members"), blank=True, related_name="studios"
     )
-    trades = ClusterTaggableManager(
-        through=StudioTradeTag, verbose_name=_("trades"), blank=True
-    )
+    trades = ClusterTaggableManager(through=StudioTradeTag, verbose_name=_("trades"), blank=True)
     level = models.CharField(_("level recognised"), max_length=20, choices=Level.choices)
     year_recognised = models.PositiveSmallIntegerField(_("year recognised"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -434,4 +434,3 @@ class Honour(Orderable):
 
     def __str__(self):
         return f"{self.title} ({self.year})"
-

@@ -176,9 +176,7 @@ def test_manager_unlocks_a_confirmed_entry_and_it_is_audited(client, pairing, ma
     client.force_login(manager)
     refused = client.post(reverse("academy:entry_unlock", args=[entry.pk]), {"reason": ""})
     assert refused.status_code == 400
-    response = client.post(
-        reverse("academy:entry_unlock", args=[entry.pk]), {"reason": "学时记错"}
-    )
+    response = client.post(reverse("academy:entry_unlock", args=[entry.pk]), {"reason": "学时记错"})
     assert response.status_code == 302
     entry.refresh_from_db()
     assert not entry.is_confirmed
@@ -225,7 +223,9 @@ class TestScope:
         client.logout()
         return LogEntry.objects.get(pairing=pairing)
 
-    def test_twin_mentor_gets_404_everywhere(self, client, pairing, other_pairing, entry_with_photo):
+    def test_twin_mentor_gets_404_everywhere(
+        self, client, pairing, other_pairing, entry_with_photo
+    ):
         photo = entry_with_photo.photos.get()
         client.force_login(other_pairing.mentor)
         urls = [
@@ -269,7 +269,10 @@ class TestScope:
         xlsx = client.get(reverse("academy:logbook_export", args=[pairing.pk, "xlsx"]))
         assert xlsx.status_code == 200
         assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-        assert client.get(reverse("academy:logbook_export", args=[pairing.pk, "pdf"])).status_code == 404
+        assert (
+            client.get(reverse("academy:logbook_export", args=[pairing.pk, "pdf"])).status_code
+            == 404
+        )
 
 
 def test_non_numeric_and_unknown_ids_are_404(client, pairing):
