@@ -3,6 +3,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
@@ -189,9 +190,24 @@ class PairingFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
 
+    ready = django_filters.BooleanFilter(
+        label=_("Only ready to complete (targets met)"),
+        method="filter_ready",
+        widget=forms.CheckboxInput,
+    )
+
     class Meta:
         model = Pairing
         fields = ["status", "trade", "mentor"]
+
+    def filter_ready(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            status=Pairing.Status.ACTIVE,
+            hours_logged__gte=F("target_hours"),
+            competencies_reached__gte=F("competencies_total"),
+        )
 
     def filter_stale(self, queryset, name, value):
         if not value:

@@ -189,3 +189,10 @@ class TestManagerView:
     def test_mentors_cannot_export_everything(self, client, pairing):
         client.force_login(pairing.mentor)
         assert client.get(reverse("academy:manager_pairings"), {"export": "csv"}).status_code == 403
+
+
+def test_manager_finds_the_pairings_ready_to_complete(client, pairing, other_pairing, manager):
+    _meet_targets(pairing)
+    client.force_login(manager)
+    response = client.get(reverse("academy:manager_pairings"), {"ready": "on"})
+    assert list(response.context["pairings"]) == [pairing]
