@@ -66,7 +66,8 @@ class AcademyPage(SectionPage):
         if tracks:
             prefix = len(tracks[0].path)
             counts = dict(
-                activities.annotate(track_path=Substr("path", 1, prefix))
+                activities.order_by()
+                .annotate(track_path=Substr("path", 1, prefix))
                 .values_list("track_path")
                 .annotate(n=Count("pk"))
                 .values_list("track_path", "n")

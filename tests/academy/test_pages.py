@@ -71,9 +71,12 @@ def test_tracks_are_pages_an_editor_adds(client, academy):
             summary="往期",
         )
     )
-    html = client.get("/academy/").content.decode()
+    response = client.get("/academy/")
+    html = response.content.decode()
     for track in tracks:
         assert track.title in html
+    assert [t.activity_count for t in response.context["tracks"]] == [2, 0, 0, 0]
+    assert "2场活动" in html
     assert "车间现场指导" in html  # upcoming, on the academy page
     track_html = client.get("/academy/t0/").content.decode()
     assert "近期活动" in track_html and "往期活动" in track_html
