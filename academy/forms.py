@@ -203,7 +203,7 @@ class PairingFilter(django_filters.FilterSet):
     def filter_ready(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
+        return queryset.with_totals().filter(
             status=Pairing.Status.ACTIVE,
             hours_logged__gte=F("target_hours"),
             competencies_reached__gte=F("competencies_total"),

@@ -469,29 +469,40 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        self.filterset = PairingFilter(
-            self.request.GET or None,
-            queryset=_pairings(self.request.user).select_related("certificate"),
-        )
+        """The filtered pairings, without totals: totals are added to one page only."""
+        self.filterset = PairingFilter(self.request.GET or None, queryset=Pairing.objects.all())
         if self.filterset.is_bound and not self.filterset.is_valid():
             self.invalid_filters = True
             return Pairing.objects.none()
         self.invalid_filters = False
         return self.filterset.qs.order_by("status", "-start", "pk")
 
+    def with_totals(self, queryset):
+        return (
+            _pairings(self.request.user)
+            .select_related("certificate")
+            .filter(pk__in=queryset.values("pk"))
+            .order_by("status", "-start", "pk")
+        )
+
     def get(self, request, *args, **kwargs):
         if self.is_export:
             queryset = self.get_queryset()
             if self.invalid_filters:
                 return HttpResponse(_("Invalid filters."), status=400)
-            return self.as_spreadsheet(queryset, request.GET["export"])
+            return self.as_spreadsheet(self.with_totals(queryset), request.GET["export"])
         response = super().get(request, *args, **kwargs)
         if self.invalid_filters:
             response.status_code = 400
         return response
 
     def paginate_queryset(self, queryset, page_size):
-        page = paginate(self.request, queryset, page_size)
+        page = paginate(self.request, queryset.values_list("pk", flat=True), page_size)
+        ids = list(page.object_list)
+        rows = {
+            pairing.pk: pairing for pairing in self.with_totals(Pairing.objects.filter(pk__in=ids))
+        }
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

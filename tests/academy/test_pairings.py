@@ -196,3 +196,20 @@ def test_manager_finds_the_pairings_ready_to_complete(client, pairing, other_pai
     client.force_login(manager)
     response = client.get(reverse("academy:manager_pairings"), {"ready": "on"})
     assert list(response.context["pairings"]) == [pairing]
+    export = client.get(reverse("academy:manager_pairings"), {"ready": "on", "export": "csv"})
+    body = b"".join(export.streaming_content).decode()
+    assert pairing.apprentice.first_name in body
+    assert other_pairing.apprentice.first_name not in body
+
+
+def test_manager_admin_listing_with_totals_and_export(client, pairing, manager):
+    LogEntryFactory(pairing=pairing, hours=Decimal("2.5"))
+    client.force_login(manager)
+    listing = client.get(reverse("wagtailsnippets_academy_pairing:list"))
+    assert listing.status_code == 200
+    assert pairing.apprentice.first_name in listing.content.decode()
+    export = client.get(reverse("wagtailsnippets_academy_pairing:list"), {"export": "csv"})
+    assert "2.5" in b"".join(export.streaming_content).decode()
+    trades = client.get(reverse("wagtailsnippets_academy_trade:edit", args=[pairing.trade.pk]))
+    assert trades.status_code == 200
+    assert pairing.competencies.first().name in trades.content.decode()
