@@ -47,8 +47,13 @@ def test_mentor_logs_a_session_with_a_photo_on_a_phone(live_demo, phone, screens
     assert after != before
     assert _progress(phone) > percent_before
     thumb = phone.locator(".entry img").first
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    thumb.scroll_into_view_if_needed()
+    phone.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
     photo_url = thumb.get_attribute("src")
+    served = phone.request.get(live_demo + photo_url)
+    assert served.status == 200 and served.headers["content-type"].startswith("image/")
     pairing_url = phone.url
     screenshot(phone, "progress")
 
