@@ -57,7 +57,7 @@ def test_mentor_dashboard_and_manager_view_are_constant(client):
     client.force_login(manager)
     small_manager = _count(client, reverse("academy:manager_pairings"))
 
-    _grow(mentor, 10, 40)
+    _grow(mentor, 48, 200)  # 50 pairings of 200 entries (and more), as in the issue
     client.force_login(mentor)
     assert _count(client, reverse("academy:dashboard")) == small_dashboard
     client.force_login(manager)
