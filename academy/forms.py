@@ -1,0 +1,249 @@
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from core import roles
+
+from .models import EntryCompetency, Pairing, Trade
+from .services import MAX_PHOTOS_PER_ENTRY, MAX_SKILLS_PER_ENTRY, check_entry_rules
+
+RATING_CHOICES = [("", _("Not worked on"))] + [
+    (str(value), label) for value, label in EntryCompetency.Rating.choices
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class EntryForm(forms.Form):
+    """The mentor's session log: made to be filled in under a minute on a phone."""
+
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        max_digits=4,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        help_text=_("More than 0 and at most 24."),
+    )
+    skills = TagField(
+        label=_("Skills practised"),
+        required=False,
+        help_text=_("Separate skills with commas."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = MultipleImageField(
+        label=_("Evidence photos"),
+        required=False,
+        help_text=_("Up to %(n)d photos, JPEG/PNG/GIF/WebP, 10 MB each.")
+        % {"n": MAX_PHOTOS_PER_ENTRY},
+    )
+
+    def __init__(self, *args, pairing, entry=None, **kwargs):
+        self.pairing, self.entry = pairing, entry
+        if entry is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "date": entry.date,
+                "hours": entry.hours,
+                "skills": list(entry.skills.all()),
+                "notes": entry.notes,
+            }
+        else:
+            kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.competencies = list(pairing.competencies.order_by("sort_order", "pk"))
+        current = {}
+        if entry is not None:
+            current = dict(entry.ratings.values_list("competency_id", "rating"))
+        for competency in self.competencies:
+            self.fields[f"competency_{competency.pk}"] = forms.TypedChoiceField(
+                label=competency.name,
+                choices=RATING_CHOICES,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                initial=current.get(competency.pk, ""),
+            )
+
+    def competency_fields(self):
+        return [self[f"competency_{competency.pk}"] for competency in self.competencies]
+
+    def plain_fields(self):
+        return [self[name] for name in ("date", "hours", "skills", "notes", "photos")]
+
+    def clean_skills(self):
+        skills = self.cleaned_data["skills"]
+        if len(skills) > MAX_SKILLS_PER_ENTRY:
+            raise forms.ValidationError(
+                _("At most %(n)d skills per entry.") % {"n": MAX_SKILLS_PER_ENTRY}
+            )
+        if any(len(skill) > 100 for skill in skills):
+            raise forms.ValidationError(_("A skill name is at most 100 characters."))
+        return skills
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours <= Decimal("0") or hours > Decimal("24"):
+            raise forms.ValidationError(_("Hours must be more than 0 and at most 24."))
+        return hours
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = check_entry_rules(
+            self.pairing, cleaned.get("date"), cleaned.get("hours"), self.entry
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(None if field == "__all__" else field, message)
+        return cleaned
+
+    def ratings(self):
+        return {
+            competency: self.cleaned_data[f"competency_{competency.pk}"]
+            for competency in self.competencies
+            if self.cleaned_data.get(f"competency_{competency.pk}")
+        }
+
+
+class ConfirmForm(forms.Form):
+    reflection = forms.CharField(
+        label=_("Your reflection"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What did you learn, what was hard, what will you practise next?"),
+    )
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for unlocking"),
+        max_length=300,
+        help_text=_("Kept in the audit log."),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[])
+    reason = forms.CharField(
+        label=_("Reason for the break"),
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(self, *args, manager=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (Pairing.Status.ACTIVE, Pairing.Status.ACTIVE.label),
+            (Pairing.Status.ON_BREAK, Pairing.Status.ON_BREAK.label),
+        ]
+        if manager:
+            choices.append((Pairing.Status.WITHDRAWN, Pairing.Status.WITHDRAWN.label))
+        self.fields["status"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Pairing.Status.ON_BREAK and not cleaned.get("reason"):
+            self.add_error("reason", _("Give the reason for the break."))
+        return cleaned
+
+
+class PairingFilter(django_filters.FilterSet):
+    """The manager's filters over every pairing."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Pairing.Status.choices)
+    trade = django_filters.ModelChoiceFilter(label=_("Trade"), queryset=Trade.objects.all())
+    mentor = django_filters.ModelChoiceFilter(
+        label=_("Mentor"),
+        queryset=get_user_model()
+        .objects.filter(groups__name=roles.MENTOR)
+        .order_by("first_name", "username"),
+    )
+    stale = django_filters.BooleanFilter(
+        label=_("Only stale (no entry for 30 days)"),
+        method="filter_stale",
+        widget=forms.CheckboxInput,
+    )
+
+    ready = django_filters.BooleanFilter(
+        label=_("Only ready to complete (targets met)"),
+        method="filter_ready",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ["status", "trade", "mentor"]
+
+    def filter_ready(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.with_totals().filter(
+            status=Pairing.Status.ACTIVE,
+            hours_logged__gte=F("target_hours"),
+            competencies_reached__gte=F("competencies_total"),
+        )
+
+    def filter_stale(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Pairing.objects.stale().values("pk"))
+
+
+class PairingAdminForm(WagtailAdminModelForm):
+    """Managers create pairings in the admin; the competencies must belong to the trade."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        if "mentor" in self.fields:
+            self.fields["mentor"].queryset = User.objects.filter(
+                groups__name=roles.MENTOR
+            ).order_by("first_name")
+        if "apprentice" in self.fields:
+            self.fields["apprentice"].queryset = User.objects.filter(
+                groups__name=roles.APPRENTICE
+            ).order_by("first_name")
+        if "competencies" in self.fields:
+            self.fields["competencies"].queryset = self.fields[
+                "competencies"
+            ].queryset.select_related("trade")
+
+    def clean(self):
+        cleaned = super().clean()
+        trade = cleaned.get("trade")
+        competencies = cleaned.get("competencies")
+        if trade and competencies:
+            wrong = [c.name for c in competencies if c.trade_id != trade.pk]
+            if wrong:
+                self.add_error(
+                    "competencies",
+                    _("These competencies belong to another trade: %(names)s")
+                    % {"names": "、".join(wrong)},
+                )
+        return cleaned

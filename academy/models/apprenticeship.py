@@ -1,0 +1,407 @@
+"""The mentor–apprentice workspace: trades and their competency frameworks, pairings, logbook."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Orderable
+
+from core.roles import is_manager
+
+STALE_AFTER_DAYS = 30
+
+
+class SkillLevel(models.IntegerChoices):
+    """China's five national vocational skill levels (国家职业资格等级)."""
+
+    LEVEL_5 = 5, _("Level 5 · Junior worker (五级/初级工)")
+    LEVEL_4 = 4, _("Level 4 · Intermediate worker (四级/中级工)")
+    LEVEL_3 = 3, _("Level 3 · Senior worker (三级/高级工)")
+    LEVEL_2 = 2, _("Level 2 · Technician (二级/技师)")
+    LEVEL_1 = 1, _("Level 1 · Senior technician (一级/高级技师)")
+
+
+SKILL_LEVELS = SkillLevel
+
+
+class Trade(ClusterableModel):
+    """A trade (工种) and its competency framework, which managers edit."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        InlinePanel("competencies", label=_("Competencies"), heading=_("Competency framework")),
+    ]
+
+    class Meta:
+        verbose_name = _("trade")
+        verbose_name_plural = _("trades")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Competency(Orderable):
+    trade = ParentalKey(Trade, on_delete=models.CASCADE, related_name="competencies")
+    name = models.CharField(_("competency"), max_length=120)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+
+    def __str__(self):
+        return self.name
+
+
+class PairingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The pairings a user may see: managers all, mentors and apprentices their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_manager(user):
+            return self
+        return self.filter(Q(mentor=user) | Q(apprentice=user))
+
+    def open(self):
+        return self.filter(status__in=Pairing.OPEN_STATUSES)
+
+    def with_totals(self):
+        """Hours logged, last entry, entries to confirm, competencies reached: in the database."""
+        reached = (
+            EntryCompetency.objects.filter(
+                entry__pairing=OuterRef("pk"),
+                rating=EntryCompetency.Rating.REACHED,
+                competency__pairings=OuterRef("pk"),
+            )
+            .values("entry__pairing")
+            .annotate(n=Count("competency", distinct=True))
+            .values("n")
+        )
+        targets = (
+            Pairing.competencies.through.objects.filter(pairing=OuterRef("pk"))
+            .values("pairing")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            hours_logged=Coalesce(
+                Sum("entries__hours"),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=8, decimal_places=2),
+            ),
+            last_entry_on=Max("entries__date"),
+            entry_count=Count("entries"),
+            unconfirmed_count=Count("entries", filter=Q(entries__confirmed_at__isnull=True)),
+            competencies_reached=Coalesce(Subquery(reached), 0),
+            competencies_total=Coalesce(Subquery(targets), 0),
+        )
+
+    def stale(self, today=None):
+        """Active pairings with no entry for STALE_AFTER_DAYS days (or since they started)."""
+        cutoff = (today or timezone.localdate()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+        return (
+            self.filter(status=Pairing.Status.ACTIVE, start__lte=cutoff)
+            .annotate(latest_entry_on=Max("entries__date"))
+            .filter(Q(latest_entry_on__lt=cutoff) | Q(latest_entry_on__isnull=True))
+        )
+
+
+class Pairing(models.Model):
+    """A mentor and an apprentice in a trade, with targets to reach (师徒结对)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ON_BREAK = "on_break", _("On break")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATUSES = (Status.ACTIVE, Status.ON_BREAK)
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.PROTECT,
+        related_name="mentor_pairings",
+    )
+    apprentice = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("apprentice"),
+        on_delete=models.PROTECT,
+        related_name="apprentice_pairings",
+    )
+    trade = models.ForeignKey(
+        Trade, verbose_name=_("trade"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    studio = models.ForeignKey(
+        "academy.StudioPage",
+        verbose_name=_("studio"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pairings",
+    )
+    start = models.DateField(_("start"))
+    planned_end = models.DateField(_("planned end"))
+    target_hours = models.DecimalField(
+        _("target hours"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("5000"))],
+    )
+    target_level = models.PositiveSmallIntegerField(
+        _("target skill level"), choices=SkillLevel.choices
+    )
+    competencies = models.ManyToManyField(
+        Competency,
+        verbose_name=_("competencies to reach"),
+        blank=True,
+        related_name="pairings",
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    break_reason = models.CharField(_("reason for the break"), max_length=300, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    stale_flagged_on = models.DateField(_("flagged as stale on"), null=True, blank=True)
+    certificate = models.OneToOneField(
+        "core.Certificate",
+        verbose_name=_("certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentor=F("apprentice")), name="academy_pairing_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["mentor", "apprentice", "trade"],
+                condition=Q(status__in=["active", "on_break"]),
+                name="academy_one_open_pairing_per_trade",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("start")), name="academy_pairing_end_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor_name} → {self.apprentice_name} · {self.trade}"
+
+    def get_absolute_url(self):
+        return reverse("academy:pairing", kwargs={"pk": self.pk})
+
+    @property
+    def mentor_name(self):
+        return self.mentor.get_full_name() or self.mentor.username
+
+    @property
+    def apprentice_name(self):
+        return self.apprentice.get_full_name() or self.apprentice.username
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def accepts_entries(self):
+        return self.status in self.OPEN_STATUSES
+
+    def clean(self):
+        errors = {}
+        if self.mentor_id and self.mentor_id == self.apprentice_id:
+            errors["apprentice"] = _("A mentor cannot be paired with themself.")
+        if self.start and self.planned_end and self.planned_end < self.start:
+            errors["planned_end"] = _("The planned end cannot be before the start.")
+        if self.status == self.Status.ON_BREAK and not self.break_reason.strip():
+            errors["break_reason"] = _("Give the reason for the break.")
+        if (
+            self.mentor_id
+            and self.apprentice_id
+            and self.trade_id
+            and self.status in self.OPEN_STATUSES
+            and Pairing.objects.open()
+            .filter(mentor_id=self.mentor_id, apprentice_id=self.apprentice_id)
+            .filter(trade_id=self.trade_id)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["apprentice"] = _(
+                "These two people already have an active pairing in this trade."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # Annotated by with_totals(); these fall back to 0 for a bare instance.
+    def _annotation(self, name, default=0):
+        return getattr(self, name, default)
+
+    @property
+    def hours_percent(self):
+        hours = self._annotation("hours_logged", Decimal("0")) or Decimal("0")
+        if not self.target_hours:
+            return 0
+        return min(100, int(hours * 100 / self.target_hours))
+
+    @property
+    def days_since_last_entry(self):
+        last = self._annotation("last_entry_on", None) or self.start
+        return (timezone.localdate() - last).days
+
+    @property
+    def is_stale(self):
+        return (
+            self.status == self.Status.ACTIVE
+            and self.days_since_last_entry > STALE_AFTER_DAYS
+            and (timezone.localdate() - self.start).days > STALE_AFTER_DAYS
+        )
+
+    @property
+    def targets_met(self):
+        hours = self._annotation("hours_logged", Decimal("0")) or Decimal("0")
+        return hours >= self.target_hours and self._annotation(
+            "competencies_reached"
+        ) >= self._annotation("competencies_total")
+
+
+class SkillTag(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "academy.LogEntry", on_delete=models.CASCADE, related_name="skill_items"
+    )
+
+
+class LogEntry(models.Model):
+    """A session the mentor logs; the apprentice reflects and confirms it, which locks it."""
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="entries"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("24"))],
+    )
+    skills = TaggableManager(
+        through=SkillTag,
+        verbose_name=_("skills practised"),
+        blank=True,
+        help_text=_("Separate skills with commas."),
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    reflection = models.TextField(_("apprentice's reflection"), blank=True, max_length=4000)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("logbook entry")
+        verbose_name_plural = _("logbook entries")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["pairing", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="academy_entry_hours_range"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date} · {self.hours} h"
+
+    def get_absolute_url(self):
+        return reverse("academy:entry", kwargs={"pk": self.pk})
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class EntryCompetency(models.Model):
+    """A competency worked on in a session, with the mentor's rating."""
+
+    class Rating(models.IntegerChoices):
+        INTRODUCED = 1, _("Introduced")
+        PRACTISING = 2, _("Practising")
+        REACHED = 3, _("Reached")
+
+    entry = models.ForeignKey(LogEntry, on_delete=models.CASCADE, related_name="ratings")
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="entry_ratings"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+
+    class Meta:
+        verbose_name = _("competency rating")
+        verbose_name_plural = _("competency ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "competency"], name="academy_one_rating")
+        ]
+
+    def __str__(self):
+        return f"{self.competency} · {self.get_rating_display()}"
+
+
+class EvidencePhoto(models.Model):
+    """A photo of the work, kept in a private collection and served only within scope."""
+
+    entry = models.ForeignKey(LogEntry, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence photo")
+        verbose_name_plural = _("evidence photos")
+        ordering = ["taken_at", "id"]
+
+    def __str__(self):
+        return f"{self.entry} · {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("academy:photo", kwargs={"pk": self.pk, "size": "large"})

@@ -1,0 +1,549 @@
+"""The mentor–apprentice workspace, the manager's view, exports, photos and the calendar feed.
+
+Every view reads through ``Pairing.objects.for_user``: outside one's scope is a 404.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+from icalendar import Calendar, Event
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.images.exceptions import InvalidFilterSpecError
+from wagtail.images.models import SourceImageIOError
+
+from core import roles
+
+from . import services
+from .forms import ConfirmForm, EntryForm, PairingFilter, StatusForm, UnlockForm
+from .models import ActivityPage, EvidencePhoto, LogEntry, Pairing
+from .models.pages import paginate
+
+PHOTO_SIZES = {"thumb": "fill-240x180", "large": "max-1200x1200"}
+
+
+def _pairings(user):
+    return (
+        Pairing.objects.for_user(user)
+        .with_totals()
+        .select_related("mentor", "apprentice", "trade", "studio")
+    )
+
+
+def _pairing_or_404(user, pk):
+    return get_object_or_404(_pairings(user), pk=pk)
+
+
+def _entry_or_404(user, pk):
+    return get_object_or_404(
+        services.entries_for_user(user).select_related(
+            "pairing", "pairing__mentor", "pairing__apprentice", "pairing__trade", "confirmed_by"
+        ),
+        pk=pk,
+    )
+
+
+def _refuse(form, error):
+    """Copy a service's ValidationError onto a form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(
+                    field if field in form.fields and field != "__all__" else None, message
+                )
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- dashboard and pairing ----------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    """My pairings: a mentor's apprentices, an apprentice's mentor, with progress at a glance."""
+    user = request.user
+    pairings = (
+        Pairing.objects.filter(Q(mentor=user) | Q(apprentice=user))
+        .with_totals()
+        .select_related("mentor", "apprentice", "trade", "studio")
+        .order_by("status", "-start", "pk")
+    )
+    page = paginate(request, pairings, per_page=20)
+    return render(
+        request,
+        "academy/dashboard.html",
+        {
+            "pairings": page,
+            "is_manager": roles.is_manager(user),
+            "to_confirm": LogEntry.objects.filter(
+                pairing__apprentice=user, confirmed_at__isnull=True
+            ).count(),
+        },
+    )
+
+
+@login_required
+def pairing_detail(request, pk):
+    pairing = _pairing_or_404(request.user, pk)
+    entries = (
+        pairing.entries.select_related("confirmed_by")
+        .prefetch_related(
+            "skills",
+            Prefetch("photos", queryset=EvidencePhoto.objects.order_by("taken_at", "pk")),
+            "ratings__competency",
+        )
+        .order_by("-date", "-pk")
+    )
+    manager = roles.is_manager(request.user)
+    return render(
+        request,
+        "academy/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "entries": paginate(request, entries, per_page=20),
+            "competency_map": services.competency_map(pairing),
+            "hours_series": services.hours_series(pairing),
+            "skills_series": services.skills_series(pairing),
+            "is_mentor": services.is_mentor_of(request.user, pairing),
+            "is_apprentice": services.is_apprentice_of(request.user, pairing),
+            "is_manager": manager,
+            "status_form": StatusForm(
+                manager=manager,
+                initial={"status": pairing.status, "reason": pairing.break_reason},
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pairing_status(request, pk):
+    pairing = _pairing_or_404(request.user, pk)
+    manager = roles.is_manager(request.user)
+    if not (manager or services.is_mentor_of(request.user, pairing)):
+        raise PermissionDenied
+    form = StatusForm(request.POST, manager=manager)
+    if form.is_valid():
+        try:
+            services.change_status(
+                pairing, request.user, form.cleaned_data["status"], form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("The pairing's status is saved."))
+            return redirect(pairing)
+    return render(
+        request,
+        "academy/pairing_status.html",
+        {"pairing": pairing, "form": form},
+        status=400,
+    )
+
+
+@login_required
+def pairing_complete(request, pk):
+    pairing = _pairing_or_404(request.user, pk)
+    if not roles.is_manager(request.user):
+        raise PermissionDenied
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            pairing = services.complete_pairing(pairing, request.user)
+        except ValidationError as refusal:
+            error, status = " ".join(refusal.messages), 400
+        else:
+            messages.success(
+                request,
+                _("The pairing is completed. Certificate %(code)s is being rendered.")
+                % {"code": pairing.certificate.code},
+            )
+            return redirect(pairing)
+    return render(
+        request,
+        "academy/pairing_complete.html",
+        {"pairing": pairing, "error": error},
+        status=status,
+    )
+
+
+# --- logbook entries ----------------------------------------------------------------------
+
+
+@login_required
+def entry_create(request, pk):
+    pairing = _pairing_or_404(request.user, pk)
+    if not services.is_mentor_of(request.user, pairing):
+        raise PermissionDenied
+    if not pairing.accepts_entries:
+        messages.error(
+            request,
+            _("This pairing is %(status)s: no more entries can be logged.")
+            % {"status": pairing.get_status_display().lower()},
+        )
+        return redirect(pairing)
+    return _entry_form(request, pairing, None)
+
+
+@login_required
+def entry_edit(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    if not services.is_mentor_of(request.user, entry.pairing):
+        raise PermissionDenied
+    if entry.is_confirmed:
+        messages.error(request, _("This entry is confirmed and locked; it cannot be changed."))
+        return redirect(entry)
+    return _entry_form(request, entry.pairing, entry)
+
+
+def _entry_form(request, pairing, entry):
+    status = 200
+    if request.method == "POST":
+        form = EntryForm(request.POST, request.FILES, pairing=pairing, entry=entry)
+        if form.is_valid():
+            try:
+                saved = services.save_entry(
+                    pairing,
+                    request.user,
+                    date=form.cleaned_data["date"],
+                    hours=form.cleaned_data["hours"],
+                    skills=form.cleaned_data["skills"],
+                    ratings=form.ratings(),
+                    notes=form.cleaned_data["notes"],
+                    photos=form.cleaned_data["photos"],
+                    entry=entry,
+                )
+            except ValidationError as error:
+                _refuse(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Session of %(date)s saved: %(hours)s hours.")
+                    % {"date": saved.date.isoformat(), "hours": saved.hours},
+                )
+                return redirect(pairing)
+        status = 400
+    else:
+        form = EntryForm(pairing=pairing, entry=entry)
+    return render(
+        request,
+        "academy/entry_form.html",
+        {"pairing": pairing, "entry": entry, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def entry_detail(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    return render(
+        request,
+        "academy/entry_detail.html",
+        {
+            "entry": entry,
+            "pairing": entry.pairing,
+            "photos": entry.photos.all(),
+            "ratings": entry.ratings.select_related("competency"),
+            "is_mentor": services.is_mentor_of(request.user, entry.pairing),
+            "is_apprentice": services.is_apprentice_of(request.user, entry.pairing),
+            "is_manager": roles.is_manager(request.user),
+            "confirm_form": ConfirmForm(initial={"reflection": entry.reflection}),
+            "unlock_form": UnlockForm(),
+        },
+    )
+
+
+@login_required
+def entry_confirm(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    if not services.is_apprentice_of(request.user, entry.pairing):
+        raise PermissionDenied
+    form = ConfirmForm(request.POST or None, initial={"reflection": entry.reflection})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_entry(entry, request.user, form.cleaned_data["reflection"])
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Thank you: the entry is confirmed and locked."))
+            return redirect(entry.pairing)
+    return render(
+        request,
+        "academy/entry_confirm.html",
+        {"entry": entry, "pairing": entry.pairing, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def entry_unlock(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    if not roles.is_manager(request.user):
+        raise PermissionDenied
+    form = UnlockForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unlock_entry(entry, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("The entry is unlocked; the mentor can correct it."))
+            return redirect(entry)
+    return render(
+        request,
+        "academy/entry_unlock.html",
+        {"entry": entry, "pairing": entry.pairing, "form": form},
+        status=400,
+    )
+
+
+@login_required
+def entry_delete(request, pk):
+    entry = _entry_or_404(request.user, pk)
+    if not services.is_mentor_of(request.user, entry.pairing):
+        raise PermissionDenied
+    if entry.is_confirmed:
+        messages.error(request, _("This entry is confirmed and locked; it cannot be changed."))
+        return redirect(entry)
+    if request.method == "POST":
+        pairing = entry.pairing
+        services.delete_entry(entry, request.user)
+        messages.success(request, _("The entry is deleted."))
+        return redirect(pairing)
+    return render(request, "academy/entry_delete.html", {"entry": entry, "pairing": entry.pairing})
+
+
+@login_required
+def photo(request, pk, size):
+    """An evidence photo, resized by Wagtail, for those who may see its pairing only."""
+    if size not in PHOTO_SIZES:
+        raise Http404
+    evidence = get_object_or_404(
+        EvidencePhoto.objects.filter(
+            entry__in=services.entries_for_user(request.user)
+        ).select_related("image"),
+        pk=pk,
+    )
+    try:
+        rendition = evidence.image.get_rendition(PHOTO_SIZES[size])
+        handle = rendition.file.open("rb")
+    except (SourceImageIOError, InvalidFilterSpecError, OSError) as error:
+        raise Http404("photo missing") from error
+    response = FileResponse(handle, content_type=_content_type(rendition.file.name))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _content_type(name):
+    extension = name.rsplit(".", 1)[-1].lower()
+    return {
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "gif": "image/gif",
+        "webp": "image/webp",
+        "avif": "image/avif",
+    }.get(extension, "application/octet-stream")
+
+
+# --- exports and the manager's view -------------------------------------------------------
+
+
+class LogbookExportView(SpreadsheetExportMixin, ListView):
+    """A pairing's logbook as CSV or XLSX, for its mentor, apprentice and managers."""
+
+    list_export = [
+        "date",
+        "hours",
+        "skill_names",
+        "notes",
+        "reflection",
+        "confirmed_at",
+    ]
+
+    def get_queryset(self):
+        self.pairing = _pairing_or_404(self.request.user, self.kwargs["pk"])
+        return self.pairing.entries.prefetch_related("skills").order_by("date", "pk")
+
+    def get_filename(self):
+        return f"logbook-{self.pairing.pk}-{timezone.localdate():%Y%m%d}"
+
+    def get_heading(self, queryset, field):
+        if field == "skill_names":
+            return _("Skills practised")
+        return super().get_heading(queryset, field)
+
+    def to_row_dict(self, item):
+        item.skill_names = ", ".join(sorted(tag.name for tag in item.skills.all()))
+        return super().to_row_dict(item)
+
+    def get(self, request, *args, **kwargs):
+        export = kwargs["format"]
+        if export not in self.FORMATS:
+            raise Http404
+        return self.as_spreadsheet(self.get_queryset(), export)
+
+
+class ManagerPairingListView(SpreadsheetExportMixin, ListView):
+    """Every pairing with status, hours, last entry and flags; filters; CSV and XLSX."""
+
+    template_name = "academy/manager_pairings.html"
+    paginate_by = 30
+    context_object_name = "pairings"
+    list_export = [
+        "pk",
+        "mentor_name",
+        "apprentice_name",
+        "trade.name",
+        "studio.title",
+        "get_status_display",
+        "break_reason",
+        "start",
+        "planned_end",
+        "target_hours",
+        "hours_logged",
+        "hours_percent",
+        "entry_count",
+        "unconfirmed_count",
+        "last_entry_on",
+        "competencies_reached",
+        "competencies_total",
+        "is_stale",
+        "certificate.code",
+    ]
+
+    @property
+    def export_headings(self):
+        return {
+            "pk": _("ID"),
+            "mentor_name": _("Mentor"),
+            "apprentice_name": _("Apprentice"),
+            "trade.name": _("Trade"),
+            "studio.title": _("Studio"),
+            "get_status_display": _("Status"),
+            "break_reason": _("Reason for the break"),
+            "start": _("Start"),
+            "planned_end": _("Planned end"),
+            "target_hours": _("Target hours"),
+            "hours_logged": _("Hours logged"),
+            "hours_percent": _("Share of target, percent"),
+            "entry_count": _("Entries"),
+            "unconfirmed_count": _("Entries to confirm"),
+            "last_entry_on": _("Last entry"),
+            "competencies_reached": _("Competencies reached"),
+            "competencies_total": _("Competencies to reach"),
+            "is_stale": _("Stale"),
+            "certificate.code": _("Certificate"),
+        }
+
+    def get_filename(self):
+        return f"pairings-{timezone.localdate():%Y%m%d}"
+
+    def to_row_dict(self, item):
+        row = {}
+        for field in self.list_export:
+            value = item
+            for part in field.split("."):
+                value = getattr(value, part, None) if value is not None else None
+            row[field] = value() if callable(value) else ("" if value is None else value)
+        return row
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.is_manager(request.user):
+            raise PermissionDenied
+        export = request.GET.get("export")
+        if export and export not in self.FORMATS:
+            return HttpResponse(_("Unknown export format."), status=400)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        """The filtered pairings, without totals: totals are added to one page only."""
+        self.filterset = PairingFilter(self.request.GET or None, queryset=Pairing.objects.all())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.invalid_filters = True
+            return Pairing.objects.none()
+        self.invalid_filters = False
+        return self.filterset.qs.order_by("status", "-start", "pk")
+
+    def with_totals(self, queryset):
+        return (
+            _pairings(self.request.user)
+            .select_related("certificate")
+            .filter(pk__in=queryset.values("pk"))
+            .order_by("status", "-start", "pk")
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            queryset = self.get_queryset()
+            if self.invalid_filters:
+                return HttpResponse(_("Invalid filters."), status=400)
+            return self.as_spreadsheet(self.with_totals(queryset), request.GET["export"])
+        response = super().get(request, *args, **kwargs)
+        if self.invalid_filters:
+            response.status_code = 400
+        return response
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset.values_list("pk", flat=True), page_size)
+        ids = list(page.object_list)
+        rows = {
+            pairing.pk: pairing for pairing in self.with_totals(Pairing.objects.filter(pk__in=ids))
+        }
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context["query"] = query.urlencode()
+        return context
+
+
+# --- public calendar ----------------------------------------------------------------------
+
+
+def activities_ical(request):
+    """The upcoming activities of the academy as an iCalendar feed."""
+    now = timezone.now()
+    activities = (
+        ActivityPage.objects.live()
+        .public()
+        .filter(starts_at__gte=now - datetime.timedelta(days=1))
+        .order_by("starts_at")[:200]
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Fenghua Craftsman Academy//activities//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("Craftsman academy activities"))
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    host = request.get_host()
+    for activity in activities:
+        event = Event()
+        event.add("uid", f"academy-activity-{activity.pk}@{host}")
+        event.add("summary", activity.title)
+        event.add("dtstart", activity.starts_at)
+        event.add("dtend", activity.ends_at or activity.starts_at + datetime.timedelta(hours=2))
+        event.add("dtstamp", activity.last_published_at or now)
+        event.add("location", activity.place)
+        event.add("description", activity.summary)
+        event.add("url", request.build_absolute_uri(activity.get_url(request) or "/"))
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="academy-activities.ics"'
+    return response

@@ -1,0 +1,86 @@
+"""The academy in the Wagtail admin: trades with their competency frameworks, and pairings."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .forms import PairingAdminForm
+from .models import Pairing, Trade
+
+
+class TradeViewSet(SnippetViewSet):
+    model = Trade
+    icon = "tag"
+    menu_label = _("Trades and competencies")
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+class PairingViewSet(SnippetViewSet):
+    model = Pairing
+    icon = "group"
+    menu_label = _("Pairings")
+    list_filter = ["status", "trade", "target_level"]
+    list_per_page = 50
+    ordering = ["status", "-start"]
+    list_display = [
+        Column("__str__", label=_("Pairing")),
+        "status",
+        Column("hours_logged", label=_("Hours logged")),
+        "target_hours",
+        Column("last_entry_on", label=_("Last entry")),
+        BooleanColumn("is_stale", label=_("Stale")),
+    ]
+    list_export = [
+        "mentor_name",
+        "apprentice_name",
+        "trade",
+        "status",
+        "start",
+        "planned_end",
+        "target_hours",
+        "hours_logged",
+        "last_entry_on",
+        "is_stale",
+    ]
+    export_headings = {
+        "mentor_name": _("Mentor"),
+        "apprentice_name": _("Apprentice"),
+        "hours_logged": _("Hours logged"),
+        "last_entry_on": _("Last entry"),
+        "is_stale": _("Stale"),
+    }
+    export_filename = "pairings"
+    panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("mentor"), FieldPanel("apprentice")]), FieldPanel("trade")],
+            heading=_("Who and what"),
+        ),
+        FieldPanel("studio"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("planned_end")]),
+        FieldRowPanel([FieldPanel("target_hours"), FieldPanel("target_level")]),
+        FieldPanel("competencies"),
+        FieldPanel("goals"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("break_reason")]),
+    ]
+
+    def get_form_class(self, for_update=False):
+        from wagtail.admin.panels import ObjectList
+
+        return (
+            ObjectList(self.panels, base_form_class=PairingAdminForm)
+            .bind_to_model(Pairing)
+            .get_form_class()
+        )
+
+    def get_queryset(self, request):
+        return Pairing.objects.with_totals().select_related("mentor", "apprentice", "trade")
+
+
+class AcademyViewSetGroup(SnippetViewSetGroup):
+    items = (PairingViewSet, TradeViewSet)
+    menu_icon = "group"
+    menu_label = _("Apprenticeships")
+    menu_name = "apprenticeships"

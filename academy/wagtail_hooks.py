@@ -1,0 +1,60 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from core.roles import APPRENTICE, MANAGER, MENTOR, has_role
+from core.workspace import HOOK_NAME, WorkspaceItem
+
+from .viewsets import AcademyViewSetGroup
+
+register_snippet(AcademyViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_academy_log_actions(actions):
+    actions.register_action(
+        "academy.confirm_entry", _("Confirm logbook entry"), _("Apprentice confirmed the entry")
+    )
+    actions.register_action(
+        "academy.unlock_entry", _("Unlock logbook entry"), _("Manager unlocked a confirmed entry")
+    )
+    actions.register_action(
+        "academy.complete_pairing", _("Complete pairing"), _("Manager completed the pairing")
+    )
+
+
+@hooks.register(HOOK_NAME)
+def academy_workspace_items(request):
+    section = _("Craftsman academy")
+    if has_role(request.user, MENTOR):
+        yield WorkspaceItem(
+            title=_("My apprentices"),
+            url=reverse("academy:dashboard"),
+            description=_("Log a session, see progress against the plan."),
+            section=section,
+            order=20,
+        )
+    if has_role(request.user, APPRENTICE):
+        yield WorkspaceItem(
+            title=_("My apprenticeship"),
+            url=reverse("academy:dashboard"),
+            description=_("Confirm your mentor's entries and add your reflections."),
+            section=section,
+            order=20,
+        )
+    if has_role(request.user, MANAGER):
+        yield WorkspaceItem(
+            title=_("All pairings"),
+            url=reverse("academy:manager_pairings"),
+            description=_("Status, hours, last entry and flags; filters; CSV and XLSX."),
+            section=section,
+            order=30,
+        )
+        yield WorkspaceItem(
+            title=_("Pairings and competency frameworks"),
+            url=reverse("wagtailsnippets_academy_pairing:list"),
+            description=_("Create pairings and edit each trade's competencies in the admin."),
+            section=section,
+            order=31,
+        )
