@@ -36,11 +36,15 @@ def _font(size):
 
 
 def issue_certificate(*, source, kind, recipient_name, title, details="", issued_on=None):
-    """Create (or return the existing) certificate of a source object, and queue its rendering."""
+    """Create (or return the valid) certificate of a source object, and queue its rendering.
+
+    A revoked certificate stays verifiable as revoked; issuing again makes a new one.
+    """
     source_type = ContentType.objects.get_for_model(source)
     certificate, created = Certificate.objects.get_or_create(
         source_type=source_type,
         source_id=source.pk,
+        revoked_at__isnull=True,
         defaults={
             "kind": kind,
             "recipient_name": recipient_name,

@@ -89,7 +89,9 @@ class Certificate(models.Model):
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source_type", "source_id"], name="one_certificate_per_source"
+                fields=["source_type", "source_id"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_valid_certificate_per_source",
             )
         ]
 

@@ -78,3 +78,17 @@ def test_verification_url_is_the_chinese_public_page(site_tree, settings):
     assert certificate.get_verification_url() == (
         f"https://jiangxin.example.org/verify/{certificate.code}/"
     )
+
+
+def test_a_revoked_certificate_can_be_replaced_and_both_verify(client, site_tree, user_factory):
+    source = user_factory(username="corrected")
+    first = issue_certificate(
+        source=source, kind=Certificate.Kind.CONTEST, recipient_name="钱一鸣", title="二等奖"
+    )
+    revoke_certificate(first, "成绩更正")
+    second = issue_certificate(
+        source=source, kind=Certificate.Kind.CONTEST, recipient_name="钱一鸣", title="一等奖"
+    )
+    assert second.pk != first.pk
+    assert "撤销" in client.get(f"/verify/{first.code}/").content.decode()
+    assert "证书有效" in client.get(f"/verify/{second.code}/").content.decode()
