@@ -74,6 +74,13 @@ class ContestIndexPage(RoutablePageMixin, SectionPage):
         context.update(contest_index_context(self, request))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if context.get("bad_filter"):
+            response.status_code = 400  # unknown year, level or type in the query
+        return response
+
     @path("archive/")
     def archive(self, request):
         from .views.public import results_archive

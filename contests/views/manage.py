@@ -503,19 +503,20 @@ def _export_rows(event):
             standing.name,
             standing.unit,
             "" if standing.total is None else str(standing.total),
-            standing.award or (status_labels[standing.status] if standing.status != "active" else ""),
+            standing.award
+            or (str(status_labels[standing.status]) if standing.status != "active" else ""),
         ]
 
 
 def _headers():
-    return [
+    return [str(label) for label in [
         _("rank"),
         _("bib"),
         _("name"),
         _("unit"),
         _("total"),
         _("award"),
-    ]
+    ]]
 
 
 @organizer_required
