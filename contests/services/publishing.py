@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from core.cache import invalidate_pages
 from core.roles import MANAGER, ORGANIZER
@@ -36,11 +42,11 @@ class PublishError(Exception):
 def ensure_results_workflow():
     """The workflow every results page goes through, and the organizers' page permissions."""
     index = ContestIndexPage.objects.first()
-    workflow, created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    if created or not workflow.workflow_tasks.exists():
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if not WorkflowTask.objects.filter(workflow=workflow).exists():
         task, _created = GroupApprovalTask.objects.get_or_create(name="Start the public notice")
         task.groups.set(Group.objects.filter(name__in=[ORGANIZER, MANAGER]))
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     if index is not None:
         WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
         organizers = Group.objects.filter(name=ORGANIZER).first()
