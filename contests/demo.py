@@ -23,6 +23,7 @@ from .models import (
     Criterion,
     Entrant,
     Event,
+    Objection,
     ResultsPage,
     Score,
     Sheet,
@@ -32,17 +33,61 @@ from .services.publishing import ensure_results_workflow
 from .services.ranking import compute_standings
 
 UNITS = [
-    "奉化区职业技术教育中心", "宁波某汽车销售服务有限公司", "奉化某服饰有限公司", "溪口镇某机械厂",
-    "江口街道某模具厂", "岳林街道社区卫生服务中心", "萧王庙街道某农业合作社", "西坞街道某电器公司",
-    "莼湖街道某水产公司", "尚田街道某茶业公司", "大堰镇某旅游公司", "松岙镇某船舶修造厂",
-    "裘村镇某食品公司", "锦屏街道某广告公司", "奉化某建设集团",
+    "奉化区职业技术教育中心",
+    "宁波某汽车销售服务有限公司",
+    "奉化某服饰有限公司",
+    "溪口镇某机械厂",
+    "江口街道某模具厂",
+    "岳林街道社区卫生服务中心",
+    "萧王庙街道某农业合作社",
+    "西坞街道某电器公司",
+    "莼湖街道某水产公司",
+    "尚田街道某茶业公司",
+    "大堰镇某旅游公司",
+    "松岙镇某船舶修造厂",
+    "裘村镇某食品公司",
+    "锦屏街道某广告公司",
+    "奉化某建设集团",
 ]
-TOWNS = ["溪口镇", "江口街道", "岳林街道", "萧王庙街道", "西坞街道", "莼湖街道", "尚田街道", "大堰镇",
-         "松岙镇", "裘村镇", "锦屏街道", "方桥街道"]
+TOWNS = [
+    "溪口镇",
+    "江口街道",
+    "岳林街道",
+    "萧王庙街道",
+    "西坞街道",
+    "莼湖街道",
+    "尚田街道",
+    "大堰镇",
+    "松岙镇",
+    "裘村镇",
+    "锦屏街道",
+    "方桥街道",
+]
 DISTRICT_TRADES = [
-    "电工", "焊工", "钳工", "车工", "叉车司机", "育婴员", "养老护理员", "中式烹调", "中式面点",
-    "茶艺", "插花", "美发", "物流服务", "电子商务直播", "数控铣", "家政服务", "保安员", "快递员",
-    "网约车驾驶员", "园林绿化", "水产养殖", "水蜜桃栽培", "芋艿头种植", "竹编",
+    "电工",
+    "焊工",
+    "钳工",
+    "车工",
+    "叉车司机",
+    "育婴员",
+    "养老护理员",
+    "中式烹调",
+    "中式面点",
+    "茶艺",
+    "插花",
+    "美发",
+    "物流服务",
+    "电子商务直播",
+    "数控铣",
+    "家政服务",
+    "保安员",
+    "快递员",
+    "网约车驾驶员",
+    "园林绿化",
+    "水产养殖",
+    "水蜜桃栽培",
+    "芋艿头种植",
+    "竹编",
 ]
 QUNYING = [
     ("汽车网络营销", ["直播讲解", "方案策划"]),
@@ -52,10 +97,17 @@ QUNYING = [
     ("中式烹调", ["热菜制作"]),
 ]
 CRITERIA = {
-    "default": [("实操", "100", "0.6", "judgement", 1), ("理论", "100", "0.3", "measurement", 2),
-                ("安全文明", "10", "1", "judgement", None)],
-    "design": [("创意", "40", "1", "judgement", 1), ("视觉表现", "30", "1", "judgement", 2),
-               ("传播效果", "20", "1", "judgement", None), ("规范", "10", "1", "measurement", None)],
+    "default": [
+        ("实操", "100", "0.6", "judgement", 1),
+        ("理论", "100", "0.3", "measurement", 2),
+        ("安全文明", "10", "1", "judgement", None),
+    ],
+    "design": [
+        ("创意", "40", "1", "judgement", 1),
+        ("视觉表现", "30", "1", "judgement", 2),
+        ("传播效果", "20", "1", "judgement", None),
+        ("规范", "10", "1", "measurement", None),
+    ],
 }
 TIERS = [("一等奖", 1), ("二等奖", 2), ("三等奖", 3)]
 
@@ -74,21 +126,57 @@ def seed(ctx):
     demo_judge = ctx.login("demo-judge") or person("judge-ge", "葛明衡", JUDGE)
     demo_judge2 = ctx.login("demo-judge2") or person("judge-shao", "邵立秋", JUDGE)
 
-    plan = [("2024年宁波市广告设计精英赛", "municipal", "elite", ["平面广告设计", "新媒体广告设计"],
-             "design", "宁波市奉化区文化创意园", [municipal_organizer])]
+    plan = [
+        (
+            "2024年宁波市广告设计精英赛",
+            "municipal",
+            "elite",
+            ["平面广告设计", "新媒体广告设计"],
+            "design",
+            "宁波市奉化区文化创意园",
+            [municipal_organizer],
+        )
+    ]
     for trade, events in QUNYING:
-        plan.append((f"2024年奉化区“{trade}”群英赛", "district", "qunying", events, "default",
-                     "奉化区职业技术教育中心", [organizer]))
+        plan.append(
+            (
+                f"2024年奉化区“{trade}”群英赛",
+                "district",
+                "qunying",
+                events,
+                "default",
+                "奉化区职业技术教育中心",
+                [organizer],
+            )
+        )
     for i in range(40):
         trade = DISTRICT_TRADES[i % len(DISTRICT_TRADES)]
         if i % 3 == 2:
             town = TOWNS[i % len(TOWNS)]
-            plan.append((f"2024年{town}{trade}技能竞赛", "town", "skills", [trade], "default",
-                         f"{town}文化礼堂", [organizer]))
+            plan.append(
+                (
+                    f"2024年{town}{trade}技能竞赛",
+                    "town",
+                    "skills",
+                    [trade],
+                    "default",
+                    f"{town}文化礼堂",
+                    [organizer],
+                )
+            )
         else:
             round_ = "" if i < len(DISTRICT_TRADES) else "（秋季）"
-            plan.append((f"2024年奉化区{trade}职业技能竞赛{round_}", "district", "skills", [trade],
-                         "default", "奉化区职业技术教育中心", [organizer]))
+            plan.append(
+                (
+                    f"2024年奉化区{trade}职业技能竞赛{round_}",
+                    "district",
+                    "skills",
+                    [trade],
+                    "default",
+                    "奉化区职业技术教育中心",
+                    [organizer],
+                )
+            )
 
     today = timezone.localdate()
     finals, scores, entrants_all = [], [], []
@@ -122,7 +210,7 @@ def seed(ctx):
         ("奉化区茶艺师技能竞赛", 30, ["茶艺表演"], "open"),
     ]
     special = {}
-    for offset, (name, days, event_names, state) in enumerate(current):
+    for name, days, event_names, state in current:
         start = today + datetime.timedelta(days=days)
         contest = ContestPage(
             title=f"{start.year}年{name}",
@@ -160,8 +248,15 @@ def seed(ctx):
             )
             event_specs.append((contest, event, scheme))
     Criterion.objects.bulk_create(
-        Criterion(event=event, position=p, name=n, maximum=Decimal(m), weight=Decimal(w), kind=k,
-                  tie_break=tb)
+        Criterion(
+            event=event,
+            position=p,
+            name=n,
+            maximum=Decimal(m),
+            weight=Decimal(w),
+            kind=k,
+            tie_break=tb,
+        )
         for _c, event, scheme in event_specs
         for p, (n, m, w, k, tb) in enumerate(CRITERIA[scheme])
     )
@@ -181,9 +276,15 @@ def seed(ctx):
             elif state != "open" and i == size - 2 and rng.random() < 0.2:
                 status = "disqualified"
             entrants.append(
-                Entrant(event=event, bib=f"{i + 1:03d}", name=invented_name(rng),
-                        unit=rng.choice(UNITS), phone=f"138{rng.randrange(10**8):08d}",
-                        status=status, source="import")
+                Entrant(
+                    event=event,
+                    bib=f"{i + 1:03d}",
+                    name=invented_name(rng),
+                    unit=rng.choice(UNITS),
+                    phone=f"138{rng.randrange(10**8):08d}",
+                    status=status,
+                    source="import",
+                )
             )
     Entrant.objects.bulk_create(entrants, batch_size=2000)
 
@@ -210,7 +311,9 @@ def seed(ctx):
     for criterion in Criterion.objects.filter(event__in=[e for _c, e, _s in event_specs]):
         criteria_by_event.setdefault(criterion.event_id, []).append(criterion)
     entrants_by_event = {}
-    for entrant in Entrant.objects.filter(status="active", event__in=[e for _c, e, _s in event_specs]):
+    for entrant in Entrant.objects.filter(
+        status="active", event__in=[e for _c, e, _s in event_specs]
+    ):
         entrants_by_event.setdefault(entrant.event_id, []).append(entrant)
     for sheet in sheets:
         strictness = rng.uniform(-4, 4)
@@ -222,12 +325,21 @@ def seed(ctx):
             for criterion in criteria_by_event[sheet.event_id]:
                 value = float(criterion.maximum) * ability + rng.uniform(-3, 3) + strictness
                 value = max(0.0, min(float(criterion.maximum), value))
-                scores.append(Score(sheet=sheet, entrant=entrant, criterion=criterion,
-                                    points=Decimal(f"{value:.1f}")))
+                scores.append(
+                    Score(
+                        sheet=sheet,
+                        entrant=entrant,
+                        criterion=criterion,
+                        points=Decimal(f"{value:.1f}"),
+                    )
+                )
     # one harsh score for the organizer to see flagged in the contest under way
     if live_events and scores:
-        harsh = next(s for s in scores if s.sheet.event_id == live_events[0].pk
-                     and s.sheet.judge != demo_judge)
+        harsh = next(
+            s
+            for s in scores
+            if s.sheet.event_id == live_events[0].pk and s.sheet.judge != demo_judge
+        )
         harsh.points = Decimal("0")
     Score.objects.bulk_create(scores, batch_size=5000)
     entrants_all = entrants
@@ -240,14 +352,27 @@ def seed(ctx):
         if state in ("live", "open"):
             continue
         standings = [s.as_row() for s in compute_standings(event)]
+        notice_ends = contest.ends_on + datetime.timedelta(days=6)
+        if state == "notice":
+            # the first event's notice runs on; the second's has ended but an objection is open
+            notice_ends = today + datetime.timedelta(days=3)
+            if event.name == "钣金喷漆":
+                notice_ends = today - datetime.timedelta(days=1)
+                Objection.objects.create(
+                    event=event,
+                    name=invented_name(rng),
+                    contact=f"139{rng.randrange(10**8):08d}",
+                    message="我对002号选手的喷漆质量得分有疑问，请复核。",
+                )
         page = ResultsPage(
             title=f"成绩：{event.name}",
             slug=f"results-{event.pk}",
             event=event,
             stage=Stage.NOTICE if state == "notice" else Stage.FINAL,
-            notice_until=(today + datetime.timedelta(days=3)) if state == "notice"
-            else contest.ends_on + datetime.timedelta(days=6),
-            finalised_on=None if state == "notice" else contest.ends_on + datetime.timedelta(days=7),
+            notice_until=notice_ends,
+            finalised_on=None
+            if state == "notice"
+            else contest.ends_on + datetime.timedelta(days=7),
             standings=standings,
             computed_at=timezone.now(),
         )

@@ -154,7 +154,11 @@ class EntrantForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         name, unit = data.get("name"), data.get("unit")
-        if name and unit and Entrant.objects.filter(event=self.event, name=name, unit=unit).exists():
+        if (
+            name
+            and unit
+            and Entrant.objects.filter(event=self.event, name=name, unit=unit).exists()
+        ):
             raise forms.ValidationError(_("This entrant is already registered."))
         return data
 
@@ -182,9 +186,7 @@ class JudgesForm(forms.Form):
     def clean_judges(self):
         judges = self.cleaned_data["judges"]
         if len(judges) > MAX_JUDGES:
-            raise forms.ValidationError(
-                _("At most %(n)s judges per event.") % {"n": MAX_JUDGES}
-            )
+            raise forms.ValidationError(_("At most %(n)s judges per event.") % {"n": MAX_JUDGES})
         if self.event.rule == Rule.TRIMMED and 0 < len(judges) < 3:
             raise forms.ValidationError(
                 _("This event uses the trimmed mean, which needs 3 or more judges.")
@@ -192,9 +194,7 @@ class JudgesForm(forms.Form):
         kept = set(judges.values_list("pk", flat=True))
         removed = self.event.sheets.exclude(judge_id__in=kept).filter(scores__isnull=False)
         if removed.exists():
-            raise forms.ValidationError(
-                _("A judge who has entered scores cannot be removed.")
-            )
+            raise forms.ValidationError(_("A judge who has entered scores cannot be removed."))
         return judges
 
 

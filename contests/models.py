@@ -489,6 +489,9 @@ class Score(models.Model):
         ]
         indexes = [models.Index(fields=["entrant", "criterion"], name="score_cell_idx")]
 
+    def __str__(self):
+        return f"{self.entrant_id}/{self.criterion_id}: {self.points}"
+
 
 class Objection(models.Model):
     """An objection sent during the public notice; the organizer answers it."""
@@ -544,6 +547,9 @@ class CertificateBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.event_id} · {self.done}/{self.total}"
 
     @property
     def percent(self):

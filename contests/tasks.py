@@ -40,7 +40,7 @@ def issue_certificates_task(batch_id):
             entrant = entrants.get(row["entrant_id"])
             if entrant is None:
                 continue
-            certificate = issue_certificate(
+            issue_certificate(
                 source=entrant,
                 kind=Certificate.Kind.CONTEST,
                 recipient_name=entrant.name,

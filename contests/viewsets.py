@@ -42,4 +42,3 @@ class ContestsViewSetGroup(ViewSetGroup):
     menu_icon = "pick"
     menu_order = 300
     items = (EventViewSet, EntrantViewSet, ObjectionViewSet)
-

@@ -34,10 +34,16 @@ register_snippet(ContestsViewSetGroup)
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    actions.register_action("contests.submit_sheet", _("Submit score sheet"), _("Score sheet submitted"))
-    actions.register_action("contests.unlock_sheet", _("Unlock score sheet"), _("Score sheet unlocked"))
     actions.register_action(
-        "contests.publish_provisional", _("Publish provisional results"), _("Provisional results published")
+        "contests.submit_sheet", _("Submit score sheet"), _("Score sheet submitted")
+    )
+    actions.register_action(
+        "contests.unlock_sheet", _("Unlock score sheet"), _("Score sheet unlocked")
+    )
+    actions.register_action(
+        "contests.publish_provisional",
+        _("Publish provisional results"),
+        _("Provisional results published"),
     )
     actions.register_action("contests.make_final", _("Make results final"), _("Results made final"))
     actions.register_action(

@@ -32,9 +32,7 @@ def contest_for_organizer(user, pk):
 def event_for_organizer(user, pk):
     if not can_organise(user):
         raise Http404
-    return get_object_or_404(
-        Event.objects.for_organizer(user).select_related("contest"), pk=pk
-    )
+    return get_object_or_404(Event.objects.for_organizer(user).select_related("contest"), pk=pk)
 
 
 def sheet_for_judge(user, pk):

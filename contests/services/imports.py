@@ -147,9 +147,7 @@ def import_entrants(contest, upload):
     table = parse_table(read_rows(upload), ENTRANT_HEADERS, ENTRANT_REQUIRED)
     h = table.headers
     events = {event.name: event for event in contest.events.all()}
-    existing = set(
-        Entrant.objects.filter(event__contest=contest).values_list("event_id", "bib")
-    )
+    existing = set(Entrant.objects.filter(event__contest=contest).values_list("event_id", "bib"))
     existing_people = set(
         Entrant.objects.filter(event__contest=contest).values_list("event_id", "name", "unit")
     )
@@ -162,7 +160,9 @@ def import_entrants(contest, upload):
                 row_problems.append(Problem(number, h[key], _("This cell is empty.")))
             elif len(values[key]) > limit:
                 row_problems.append(
-                    Problem(number, h[key], _("Too long (at most %(n)s characters).") % {"n": limit})
+                    Problem(
+                        number, h[key], _("Too long (at most %(n)s characters).") % {"n": limit}
+                    )
                 )
         event = events.get(values["event"])
         if event is None:
@@ -282,9 +282,7 @@ def import_scores(event, upload, user):
                 Problem(number, h["bib"], _("Unknown number “%(v)s”.") % {"v": values["bib"]})
             )
         elif entrant.status != Entrant.Status.ACTIVE:
-            problems.append(
-                Problem(number, h["bib"], _("This entrant is absent or disqualified."))
-            )
+            problems.append(Problem(number, h["bib"], _("This entrant is absent or disqualified.")))
         if criterion is None:
             problems.append(
                 Problem(
@@ -323,9 +321,7 @@ def import_scores(event, upload, user):
                 )
             seen.setdefault(key, number)
         if entrant and criterion and sheet and points is not None:
-            pending.append(
-                Score(sheet=sheet, entrant=entrant, criterion=criterion, points=points)
-            )
+            pending.append(Score(sheet=sheet, entrant=entrant, criterion=criterion, points=points))
     if problems:
         raise ImportRefused(problems)
     with transaction.atomic():

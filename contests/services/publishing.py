@@ -53,7 +53,9 @@ def ensure_results_workflow():
         if organizers is not None:
             for codename in ("add_page", "change_page", "publish_page"):
                 GroupPagePermission.objects.get_or_create(
-                    group=organizers, page=index, permission__codename=codename,
+                    group=organizers,
+                    page=index,
+                    permission__codename=codename,
                     defaults={"permission_id": _page_permission_id(codename)},
                 )
     return workflow
@@ -182,7 +184,9 @@ def publish_correction(event, user, reason):
     ]
     page.save_revision(user=user).publish(user=user)
     log(event, "contests.correct_results", user=user, data={"reason": reason[:300]})
-    changed = [row["entrant_id"] for row in standings if old_awards.get(row["entrant_id"]) != row["award"]]
+    changed = [
+        row["entrant_id"] for row in standings if old_awards.get(row["entrant_id"]) != row["award"]
+    ]
     revoke_changed_certificates(changed, reason)
     invalidate_pages()
     return page

@@ -23,10 +23,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from ..models import MAX_JUDGES, AwardTier, Criterion, Entrant, Event, Rule, Sheet
+from ..models import MAX_JUDGES, AwardTier, Criterion, Entrant, Rule, Sheet
 
 K = 27720  # lcm(1..12): every possible denominator divides it
-assert all(K % n == 0 for n in range(1, MAX_JUDGES + 1))
+if any(K % n for n in range(1, MAX_JUDGES + 1)):  # pragma: no cover - a guard for edits
+    raise ImportError("K must be divisible by every judge count")
 RESULT_SCALE = 100 * K  # a criterion result × RESULT_SCALE is an integer
 TOTAL_SCALE = 100 * 1000 * K  # a total × TOTAL_SCALE is an integer
 TWO_PLACES = Decimal("0.01")
@@ -105,6 +106,7 @@ def ranking_sql(event, tie_break_ids):
         for i in range(len(tie_break_ids))
     )
     tie_order = "".join(f", tb{i} DESC" for i in range(len(tie_break_ids)))
+    # Only table names, fixed fragments and counters are formatted in; values are parameters.
     sql = f"""
 WITH points AS (
     SELECT s.entrant_id, s.criterion_id,
@@ -134,7 +136,7 @@ totals AS (
 SELECT entrant_id, total,
        RANK() OVER (ORDER BY COALESCE(total, -1) DESC{tie_order}) AS rnk
 FROM totals
-"""
+"""  # noqa: S608
     params = [event.pk, event.pk, *tie_break_ids, event.pk]
     return sql, params
 
@@ -197,7 +199,9 @@ def compute_standings(event):
 def missing_scores(event, limit=50):
     """What stops publishing: (total count, first ``limit`` of (bib, criterion, judge))."""
     t = _tables()
-    user_table = connection.ops.quote_name(Sheet._meta.get_field("judge").related_model._meta.db_table)
+    user_table = connection.ops.quote_name(
+        Sheet._meta.get_field("judge").related_model._meta.db_table
+    )
     base = f"""
     FROM {t["entrant"]} e
     CROSS JOIN {t["criterion"]} cr
@@ -212,8 +216,9 @@ def missing_scores(event, limit=50):
         cursor.execute(f"SELECT COUNT(*) {base}", params)  # noqa: S608 - table names only
         total = cursor.fetchone()[0]
         cursor.execute(
-            f"""SELECT e.bib, cr.name, u.first_name, u.last_name, u.username {base.replace(
-                "WHERE", f"JOIN {user_table} u ON u.id = sh.judge_id WHERE", 1)}
+            f"""SELECT e.bib, cr.name, u.first_name, u.last_name, u.username {
+                base.replace("WHERE", f"JOIN {user_table} u ON u.id = sh.judge_id WHERE", 1)
+            }
             ORDER BY e.bib, cr.position, sh.id LIMIT %s""",  # noqa: S608
             [*params, limit],
         )

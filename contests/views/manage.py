@@ -26,8 +26,8 @@ from ..forms import (
     EntrantForm,
     EntrantStatusForm,
     EventForm,
-    NewEventForm,
     JudgesForm,
+    NewEventForm,
     ObjectionAnswerForm,
     ReasonForm,
     UploadForm,
@@ -135,9 +135,7 @@ def import_entrants_view(request, pk):
             problems = refused.problems
         else:
             invalidate_pages()
-            messages.success(
-                request, _("%(count)s entrants imported.") % {"count": len(created)}
-            )
+            messages.success(request, _("%(count)s entrants imported.") % {"count": len(created)})
             return redirect("contests:contest", pk=contest.pk)
     return render(
         request,
@@ -182,15 +180,14 @@ def _event_context(request, event):
         "standings": standings_page,
         "results_page": results_page,
         "deviations": deviations(event) if sheets else [],
-        "judges_form": JudgesForm(
-            initial={"judges": [s.judge_id for s in sheets]}, event=event
-        ),
+        "judges_form": JudgesForm(initial={"judges": [s.judge_id for s in sheets]}, event=event),
         "reason_form": ReasonForm(),
         "upload_form": UploadForm(),
         "open_objections": open_objections(event).count(),
         "batch": batch,
         "batch_progress": progress(batch) if batch else None,
         "certificate_count": certificates_of(event).count(),
+        "certificates": certificates_of(event).order_by("id")[:50],
         "today": timezone.localdate(),
     }
 
@@ -304,8 +301,13 @@ def import_scheme_view(request, pk):
     return render(
         request,
         "contests/manage/import_result.html",
-        {"contest": event.contest, "event": event, "form": form, "problems": problems,
-         "kind": "scheme"},
+        {
+            "contest": event.contest,
+            "event": event,
+            "form": form,
+            "problems": problems,
+            "kind": "scheme",
+        },
         status=400,
     )
 
@@ -324,8 +326,8 @@ def entrants(request, pk):
                 assign_bibs([entrant])
                 entrant.save()
             messages.success(
-                request, _("%(name)s added as number %(bib)s.") % {"name": entrant.name,
-                                                                   "bib": entrant.bib}
+                request,
+                _("%(name)s added as number %(bib)s.") % {"name": entrant.name, "bib": entrant.bib},
             )
             return redirect("contests:entrants", pk=event.pk)
         status = 400
@@ -420,8 +422,13 @@ def import_scores_view(request, pk):
     return render(
         request,
         "contests/manage/import_result.html",
-        {"contest": event.contest, "event": event, "form": form, "problems": problems,
-         "kind": "scores"},
+        {
+            "contest": event.contest,
+            "event": event,
+            "form": form,
+            "problems": problems,
+            "kind": "scores",
+        },
         status=400,
     )
 
@@ -509,14 +516,17 @@ def _export_rows(event):
 
 
 def _headers():
-    return [str(label) for label in [
-        _("rank"),
-        _("bib"),
-        _("name"),
-        _("unit"),
-        _("total"),
-        _("award"),
-    ]]
+    return [
+        str(label)
+        for label in [
+            _("rank"),
+            _("bib"),
+            _("name"),
+            _("unit"),
+            _("total"),
+            _("award"),
+        ]
+    ]
 
 
 @organizer_required

@@ -1,10 +1,10 @@
 """Public views behind the contest pages: the index filters, registration and objections."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.contrib import messages
 from django.utils.translation import gettext as _
 
 from core.cache import invalidate_pages

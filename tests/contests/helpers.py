@@ -32,7 +32,9 @@ def xlsx_file(rows, name="entrants.xlsx"):
 def ready_event(contest, entrants=3, judges=3, rule="trimmed", name="女装裁剪"):
     """An event with 2 criteria, 3 tiers, entrants and judges (no scores)."""
     event = EventFactory(contest=contest, name=name, rule=rule)
-    CriterionFactory(event=event, name="实操", maximum=Decimal("100"), weight=Decimal("0.7"), tie_break=1)
+    CriterionFactory(
+        event=event, name="实操", maximum=Decimal("100"), weight=Decimal("0.7"), tie_break=1
+    )
     CriterionFactory(event=event, name="理论", maximum=Decimal("100"), weight=Decimal("0.3"))
     for position, (tier, count) in enumerate([("一等奖", 1), ("二等奖", 1), ("三等奖", 1)]):
         AwardTierFactory(event=event, name=tier, count=count, position=position)
@@ -54,7 +56,11 @@ def fill(event, sheets, base=80):
         for i, entrant in enumerate(event.entrants.active().order_by("bib")):
             for criterion in event.criteria.all():
                 scores.append(
-                    Score(sheet=sheet, entrant=entrant, criterion=criterion,
-                          points=Decimal(base - (i % 12) * 5 + j))
+                    Score(
+                        sheet=sheet,
+                        entrant=entrant,
+                        criterion=criterion,
+                        points=Decimal(base - (i % 12) * 5 + j),
+                    )
                 )
     Score.objects.bulk_create(scores)

@@ -14,7 +14,11 @@ def url(contest):
 def test_import_with_chinese_headers_assigns_missing_bibs(client, contest, organizer):
     EventFactory(contest=contest, name="女装裁剪")
     client.force_login(organizer)
-    data = "姓名,单位,项目,编号,电话\n王小芳,奉化某服饰,女装裁剪,,13800000001\n李大海,奉化某服饰,女装裁剪,007,\n"
+    data = (
+        "姓名,单位,项目,编号,电话\n"
+        "王小芳,奉化某服饰,女装裁剪,,13800000001\n"
+        "李大海,奉化某服饰,女装裁剪,007,\n"
+    )
     response = client.post(url(contest), {"file": csv_file(data)})
     assert response.status_code == 302
     bibs = dict(Entrant.objects.values_list("name", "bib"))
@@ -24,7 +28,9 @@ def test_import_with_chinese_headers_assigns_missing_bibs(client, contest, organ
 def test_import_xlsx_with_english_headers(client, contest, organizer):
     EventFactory(contest=contest, name="Cutting")
     client.force_login(organizer)
-    upload = xlsx_file([["Name", "Unit", "Event"], ["Ann", "Works A", "Cutting"], ["Bo", "Works B", "Cutting"]])
+    upload = xlsx_file(
+        [["Name", "Unit", "Event"], ["Ann", "Works A", "Cutting"], ["Bo", "Works B", "Cutting"]]
+    )
     response = client.post(url(contest), {"file": upload})
     assert response.status_code == 302
     assert sorted(Entrant.objects.values_list("bib", flat=True)) == ["001", "002"]
@@ -63,7 +69,9 @@ def test_duplicate_entrant_already_registered_is_refused(client, contest, organi
     event = EventFactory(contest=contest, name="女装裁剪")
     Entrant.objects.create(event=event, bib="001", name="王小芳", unit="奉化某服饰")
     client.force_login(organizer)
-    response = client.post(url(contest), {"file": csv_file("姓名,单位,项目\n王小芳,奉化某服饰,女装裁剪\n")})
+    response = client.post(
+        url(contest), {"file": csv_file("姓名,单位,项目\n王小芳,奉化某服饰,女装裁剪\n")}
+    )
     assert response.status_code == 400
     assert Entrant.objects.count() == 1
 

@@ -48,7 +48,9 @@ def test_provisional_notice_objection_final_correction(client, contest, organize
     assert public.status_code == 200
     assert "公示至" in html and "选手1" in html and "一等奖" in html
     assert "138" not in html  # no phone numbers
-    response = client.post(page.url + "objection/", {"name": "张三", "contact": "13900000000", "message": ""})
+    response = client.post(
+        page.url + "objection/", {"name": "张三", "contact": "13900000000", "message": ""}
+    )
     assert response.status_code == 400
     response = client.post(
         page.url + "objection/", {"name": "张三", "contact": "13900000000", "message": "成绩有误"}
@@ -92,7 +94,9 @@ def test_certificates_batch_and_verification(
     client.force_login(organizer)
     publish(client, event, "provisional")
     publish(client, event, "notice")
-    ResultsPage.objects.filter(event=event).update(notice_until=timezone.localdate() - datetime.timedelta(days=1))
+    ResultsPage.objects.filter(event=event).update(
+        notice_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert publish(client, event, "final").status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/app/contests/manage/event/{event.pk}/certificates/")
@@ -175,7 +179,9 @@ def test_public_pages_and_filters(client, contest, index):
     assert client.get(contest.url).status_code == 200
 
 
-def test_results_page_query_count_does_not_grow(client, contest, organizer, django_assert_max_num_queries):
+def test_results_page_query_count_does_not_grow(
+    client, contest, organizer, django_assert_max_num_queries
+):
     pages = []
     for name, size in (("A", 2), ("B", 30)):
         event, sheets = ready_event(contest, entrants=size, name=name)

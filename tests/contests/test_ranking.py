@@ -34,7 +34,9 @@ def build(contest, rule, criteria, bibs, table, tiers=(), minimum=None, statuses
             position=position,
         )
     for bib in bibs:
-        EntrantFactory(event=event, bib=bib, name=f"选手{bib}", status=(statuses or {}).get(bib, "active"))
+        EntrantFactory(
+            event=event, bib=bib, name=f"选手{bib}", status=(statuses or {}).get(bib, "active")
+        )
     for position, (name, count) in enumerate(tiers):
         AwardTierFactory(event=event, name=name, count=count, position=position)
     score_grid(event, table)
