@@ -15,6 +15,9 @@ from core.cache import invalidate_pages
 from ..models import Entrant, Score, Sheet
 
 
+HUNDREDTH = Decimal("0.01")
+
+
 class ScoreError(ValueError):
     pass
 
@@ -28,8 +31,6 @@ def parse_score(raw, criterion):
         raise ScoreError(_("“%(value)s” is not a number.") % {"value": raw}) from None
     if not value.is_finite():
         raise ScoreError(_("“%(value)s” is not a number.") % {"value": raw})
-    if value.as_tuple().exponent < -2:
-        raise ScoreError(_("Use at most 2 decimals."))
     if value < 0:
         raise ScoreError(_("A score cannot be below 0."))
     if value > criterion.maximum:
@@ -37,7 +38,9 @@ def parse_score(raw, criterion):
             _("The maximum for %(criterion)s is %(maximum)s.")
             % {"criterion": criterion.name, "maximum": criterion.maximum}
         )
-    return value
+    if value != value.quantize(HUNDREDTH):  # "8.50" and "8.500" are fine, "8.123" is not
+        raise ScoreError(_("Use at most 2 decimals."))
+    return value.quantize(HUNDREDTH)
 
 
 def field_name(entrant_id, criterion_id):

@@ -134,3 +134,26 @@ def test_sheet_page_query_count_does_not_grow(client, contest, django_assert_max
     with django_assert_max_num_queries(16):
         response = client.post(sheet_url(big_sheets[0]), {**data, "action": "draft"})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("8.5", "8.50"), ("60.000", "60.00"), (" 7，25 ", "7.25"), ("0", "0.00")]
+)
+def test_scores_are_read_as_judges_type_them(raw, expected):
+    from decimal import Decimal
+
+    from contests.models import Criterion
+    from contests.services.scoring import parse_score
+
+    assert parse_score(raw, Criterion(name="实操", maximum=Decimal("100"))) == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", ["1e30", "NaN", "inf", "8.123", "-0.01", "100.01", ""])
+def test_odd_scores_are_refused_without_crashing(raw):
+    from decimal import Decimal
+
+    from contests.models import Criterion
+    from contests.services.scoring import ScoreError, parse_score
+
+    with pytest.raises(ScoreError):
+        parse_score(raw, Criterion(name="实操", maximum=Decimal("100")))
