@@ -269,7 +269,12 @@ def seed(ctx):
     for contest, event, _s in event_specs:
         state = special.get(contest.pk)
         size = 6 if state == "open" else count
+        taken = set()
         for i in range(size):
+            name, unit = invented_name(rng), rng.choice(UNITS)
+            while (name, unit) in taken:
+                name = invented_name(rng)
+            taken.add((name, unit))
             status = "active"
             if state != "open" and i == size - 1:
                 status = "absent"
@@ -279,8 +284,8 @@ def seed(ctx):
                 Entrant(
                     event=event,
                     bib=f"{i + 1:03d}",
-                    name=invented_name(rng),
-                    unit=rng.choice(UNITS),
+                    name=name,
+                    unit=unit,
                     phone=f"138{rng.randrange(10**8):08d}",
                     status=status,
                     source="import",

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -191,7 +191,7 @@ class ContestPage(RoutablePageMixin, Page):
 
 
 class ContestGalleryImage(Orderable):
-    page = models.ForeignKey(ContestPage, on_delete=models.CASCADE, related_name="gallery_images")
+    page = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="gallery_images")
     image = models.ForeignKey(
         "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
     )

@@ -14,7 +14,6 @@ from core.cache import invalidate_pages
 
 from ..models import Entrant, Score, Sheet
 
-
 HUNDREDTH = Decimal("0.01")
 
 
