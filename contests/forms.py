@@ -1,0 +1,202 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import JUDGE
+
+from .models import MAX_JUDGES, AwardTier, Criterion, Entrant, Event, Objection, Rule
+
+
+class RegistrationForm(forms.Form):
+    event = forms.ModelChoiceField(queryset=Event.objects.none(), label=_("Event"))
+    name = forms.CharField(label=_("Name"), max_length=60)
+    unit = forms.CharField(label=_("Unit"), max_length=120, help_text=_("Your employer."))
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9][0-9 -]{6,19}$",
+        error_messages={"invalid": _("Enter a phone number.")},
+        help_text=_("Only the organizers see it."),
+    )
+
+    def __init__(self, *args, contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        self.fields["event"].queryset = contest.events.all()
+
+    def clean(self):
+        data = super().clean()
+        event, name, unit = data.get("event"), data.get("name"), data.get("unit")
+        if event and name and unit:
+            if Entrant.objects.filter(event=event, name=name.strip(), unit=unit.strip()).exists():
+                raise forms.ValidationError(
+                    _("%(name)s of %(unit)s is already registered for this event.")
+                    % {"name": name, "unit": unit}
+                )
+        return data
+
+
+class ObjectionForm(forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["name", "contact", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"contact": _("Only the organizers see it, to answer you.")}
+
+
+class ObjectionAnswerForm(forms.ModelForm):
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Objection.Status.UPHELD, Objection.Status.UPHELD.label),
+            (Objection.Status.DISMISSED, Objection.Status.DISMISSED.label),
+        ],
+    )
+
+    class Meta:
+        model = Objection
+        fields = ["status", "answer"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_answer(self):
+        answer = self.cleaned_data["answer"].strip()
+        if not answer:
+            raise forms.ValidationError(_("Write the answer the sender will get."))
+        return answer
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "name",
+            "rule",
+            "hide_names",
+            "minimum_total",
+            "deviation_threshold",
+            "notice_days",
+        ]
+
+    def __init__(self, *args, contest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest or getattr(self.instance, "contest", None)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Event.objects.filter(contest=self.contest, name=name).exclude(pk=self.instance.pk)
+        if self.contest is not None and others.exists():
+            raise forms.ValidationError(_("This contest already has an event of that name."))
+        return name
+
+    def clean_rule(self):
+        rule = self.cleaned_data["rule"]
+        if rule == Rule.TRIMMED and self.instance.pk:
+            judges = self.instance.sheets.count()
+            if 0 < judges < 3:
+                raise forms.ValidationError(
+                    _("The trimmed mean needs 3 or more judges; this event has %(n)s.")
+                    % {"n": judges}
+                )
+        return rule
+
+
+class NewEventForm(EventForm):
+    class Meta(EventForm.Meta):
+        fields = ["name", "rule"]
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "maximum", "weight", "kind", "tie_break"]
+
+
+CriterionFormSet = inlineformset_factory(
+    Event, Criterion, form=CriterionForm, extra=2, can_delete=True, min_num=1, validate_min=True
+)
+AwardTierFormSet = inlineformset_factory(
+    Event, AwardTier, fields=["name", "count"], extra=1, can_delete=True
+)
+
+
+class CopySchemeForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=Event.objects.none(), label=_("Copy from event"))
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = events
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv (UTF-8 or GBK) or .xlsx file; the first row holds the headers."),
+    )
+
+
+class EntrantForm(forms.ModelForm):
+    class Meta:
+        model = Entrant
+        fields = ["bib", "name", "unit", "phone"]
+        help_texts = {"bib": _("Leave empty to give the next free number.")}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["bib"].required = False
+
+    def clean_bib(self):
+        bib = self.cleaned_data["bib"].strip()
+        if bib and Entrant.objects.filter(event=self.event, bib=bib).exists():
+            raise forms.ValidationError(_("Number %(bib)s is already taken.") % {"bib": bib})
+        return bib
+
+    def clean(self):
+        data = super().clean()
+        name, unit = data.get("name"), data.get("unit")
+        if (
+            name
+            and unit
+            and Entrant.objects.filter(event=self.event, name=name, unit=unit).exists()
+        ):
+            raise forms.ValidationError(_("This entrant is already registered."))
+        return data
+
+
+class EntrantStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Entrant.Status.choices, label=_("Status"))
+
+
+class JudgesForm(forms.Form):
+    judges = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Judges"),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["judges"].queryset = (
+            get_user_model().objects.filter(groups__name=JUDGE).order_by("first_name", "username")
+        )
+        self.fields["judges"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean_judges(self):
+        judges = self.cleaned_data["judges"]
+        if len(judges) > MAX_JUDGES:
+            raise forms.ValidationError(_("At most %(n)s judges per event.") % {"n": MAX_JUDGES})
+        if self.event.rule == Rule.TRIMMED and 0 < len(judges) < 3:
+            raise forms.ValidationError(
+                _("This event uses the trimmed mean, which needs 3 or more judges.")
+            )
+        kept = set(judges.values_list("pk", flat=True))
+        removed = self.event.sheets.exclude(judge_id__in=kept).filter(scores__isnull=False)
+        if removed.exists():
+            raise forms.ValidationError(_("A judge who has entered scores cannot be removed."))
+        return judges
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.TextInput)

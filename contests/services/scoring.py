@@ -1,0 +1,155 @@
+"""Judges' score sheets: parsing and validating scores, saving a sheet, submitting, unlocking,
+and the deviation flags the organizer sees."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Avg, F, Window
+from django.db.models.functions import Abs
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from core.cache import invalidate_pages
+
+from ..models import Entrant, Score, Sheet
+
+HUNDREDTH = Decimal("0.01")
+
+
+class ScoreError(ValueError):
+    pass
+
+
+def parse_score(raw, criterion):
+    """A score as Decimal, or ScoreError with a message a judge understands."""
+    text = (raw or "").strip().replace("，", ".").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ScoreError(_("“%(value)s” is not a number.") % {"value": raw}) from None
+    if not value.is_finite():
+        raise ScoreError(_("“%(value)s” is not a number.") % {"value": raw})
+    if value < 0:
+        raise ScoreError(_("A score cannot be below 0."))
+    if value > criterion.maximum:
+        raise ScoreError(
+            _("The maximum for %(criterion)s is %(maximum)s.")
+            % {"criterion": criterion.name, "maximum": criterion.maximum}
+        )
+    if value != value.quantize(HUNDREDTH):  # "8.50" and "8.500" are fine, "8.123" is not
+        raise ScoreError(_("Use at most 2 decimals."))
+    return value.quantize(HUNDREDTH)
+
+
+def field_name(entrant_id, criterion_id):
+    return f"s-{entrant_id}-{criterion_id}"
+
+
+def ensure_open(sheet):
+    if sheet.is_submitted:
+        raise ScoreError(_("This sheet has been submitted and is locked."))
+
+
+def save_sheet(sheet, data, entrants, criteria, user, submit=False):
+    """Validate every cell of ``entrants`` × ``criteria`` posted in ``data``, then save them all
+    or nothing. Returns (saved count, errors {field name: message}).
+
+    Empty cells clear a draft score. Submitting needs every active entrant's cells filled
+    (over the whole sheet, not just the cells posted)."""
+    ensure_open(sheet)
+    errors, values, cleared = {}, [], []
+    for entrant in entrants:
+        if entrant.status != Entrant.Status.ACTIVE:
+            continue
+        for criterion in criteria:
+            name = field_name(entrant.pk, criterion.pk)
+            if name not in data:
+                continue
+            raw = data.get(name, "").strip()
+            if raw == "":
+                cleared.append((entrant.pk, criterion.pk))
+                continue
+            try:
+                values.append(
+                    Score(
+                        sheet=sheet,
+                        entrant_id=entrant.pk,
+                        criterion_id=criterion.pk,
+                        points=parse_score(raw, criterion),
+                    )
+                )
+            except ScoreError as error:
+                errors[name] = str(error)
+    if errors:
+        return 0, errors
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        ensure_open(sheet)
+        if values:
+            Score.objects.bulk_create(
+                values,
+                update_conflicts=True,
+                unique_fields=["sheet", "entrant", "criterion"],
+                update_fields=["points"],
+            )
+        if cleared:
+            from django.db.models import Q
+
+            condition = Q()
+            for entrant_id, criterion_id in cleared:
+                condition |= Q(entrant_id=entrant_id, criterion_id=criterion_id)
+            Score.objects.filter(condition, sheet=sheet).delete()
+        if submit:
+            missing = sheet_missing_count(sheet)
+            if missing:
+                transaction.set_rollback(True)
+                return 0, {
+                    "__all__": _(
+                        "%(count)s scores are still empty: fill them all before submitting."
+                    )
+                    % {"count": missing}
+                }
+            sheet.submitted_at = timezone.now()
+            sheet.save(update_fields=["submitted_at", "updated_at"])
+            log(sheet, "contests.submit_sheet", user=user)
+        else:
+            sheet.save(update_fields=["updated_at"])
+    return len(values), {}
+
+
+def sheet_missing_count(sheet):
+    event = sheet.event
+    expected = event.entrants.active().count() * event.criteria.count()
+    filled = Score.objects.filter(
+        sheet=sheet, entrant__status=Entrant.Status.ACTIVE, entrant__event=event
+    ).count()
+    return max(expected - filled, 0)
+
+
+def unlock_sheet(sheet, user, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScoreError(_("Give a reason for unlocking the sheet."))
+    if not sheet.is_submitted:
+        raise ScoreError(_("This sheet is not submitted."))
+    sheet.submitted_at = None
+    sheet.save(update_fields=["submitted_at", "updated_at"])
+    log(sheet, "contests.unlock_sheet", user=user, data={"reason": reason[:300]})
+    invalidate_pages()
+
+
+def deviations(event, limit=100):
+    """Scores further than the event's threshold from the panel's mean on the same entrant
+    and criterion: a window average, filtered in the database."""
+    scores = (
+        Score.objects.filter(sheet__event=event, entrant__status=Entrant.Status.ACTIVE)
+        .annotate(
+            panel_mean=Window(Avg("points"), partition_by=[F("entrant_id"), F("criterion_id")])
+        )
+        .annotate(gap=Abs(F("points") - F("panel_mean")))
+        .filter(gap__gt=event.deviation_threshold)
+        .select_related("entrant", "criterion", "sheet__judge")
+        .order_by("-gap")
+    )
+    return scores[:limit]

@@ -1,0 +1,96 @@
+"""The judge's side: their sheets, and one sheet to fill on a tablet."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..models import Score, Sheet
+from ..services import access
+from ..services.scoring import ScoreError, field_name, save_sheet
+
+SHEET_PAGE_SIZE = 50
+
+
+@login_required
+def my_sheets(request):
+    if not access.can_judge(request.user):
+        raise PermissionDenied
+    sheets = (
+        Sheet.objects.for_judge(request.user)
+        .select_related("event__contest")
+        .annotate(score_count=Count("scores"))
+        .order_by("submitted_at", "-event__contest__starts_on", "event__name")
+    )
+    page = Paginator(sheets, 20).get_page(request.GET.get("page"))
+    return render(request, "contests/judging/sheets.html", {"sheets": page})
+
+
+@login_required
+def sheet(request, pk):
+    """One page of a judge's sheet: entrants × criteria; save as draft or submit."""
+    sheet = access.sheet_for_judge(request.user, pk)
+    event = sheet.event
+    criteria = list(event.criteria.all())
+    entrants_page = Paginator(event.entrants.order_by("bib"), SHEET_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    entrant_list = list(entrants_page.object_list)
+    errors, status = {}, 200
+    posted = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        submit = request.POST.get("action") == "submit"
+        try:
+            saved, errors = save_sheet(
+                sheet, request.POST, entrant_list, criteria, request.user, submit=submit
+            )
+        except ScoreError as error:
+            errors = {"__all__": str(error)}
+        if not errors:
+            if submit:
+                messages.success(request, _("Sheet submitted. Thank you."))
+                return redirect("contests:my_sheets")
+            messages.success(request, _("Draft saved (%(n)s scores).") % {"n": saved})
+            url = reverse("contests:sheet", args=[sheet.pk])
+            if entrants_page.number > 1:
+                url += f"?page={entrants_page.number}"
+            return redirect(url)
+        status = 400
+        sheet.refresh_from_db()
+    scores = {
+        (entrant_id, criterion_id): points
+        for entrant_id, criterion_id, points in Score.objects.filter(
+            sheet=sheet, entrant__in=[e.pk for e in entrant_list]
+        ).values_list("entrant_id", "criterion_id", "points")
+    }
+    rows = []
+    for entrant in entrant_list:
+        cells = []
+        for criterion in criteria:
+            name = field_name(entrant.pk, criterion.pk)
+            value = posted.get(name, scores.get((entrant.pk, criterion.pk), ""))
+            cells.append(
+                {"name": name, "value": value, "criterion": criterion, "error": errors.get(name)}
+            )
+        rows.append({"entrant": entrant, "cells": cells})
+    filled = Score.objects.filter(sheet=sheet).count()
+    return render(
+        request,
+        "contests/judging/sheet.html",
+        {
+            "sheet": sheet,
+            "event": event,
+            "criteria": criteria,
+            "rows": rows,
+            "entrants": entrants_page,
+            "form_error": errors.get("__all__"),
+            "error_count": len([k for k in errors if k != "__all__"]),
+            "filled": filled,
+            "expected": event.entrants.active().count() * len(criteria),
+        },
+        status=status,
+    )

@@ -1,0 +1,117 @@
+"""Public views behind the contest pages: the index filters, registration and objections."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from core.cache import invalidate_pages
+
+from ..forms import ObjectionForm, RegistrationForm
+from ..models import ContestPage, ContestType, Entrant, Level, ResultsPage, Stage
+from ..services.imports import next_bib
+
+
+def _choice(request, name, choices):
+    value = request.GET.get(name, "")
+    return value if value in choices else ""
+
+
+def contest_index_context(index, request):
+    contests = ContestPage.objects.child_of(index).live().public().order_by("-starts_on", "title")
+    years = sorted(set(contests.values_list("year", flat=True)), reverse=True)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and int(year_text) in years else None
+    level = _choice(request, "level", Level.values)
+    kind = _choice(request, "type", ContestType.values)
+    bad_filter = bool(
+        (year_text and year is None)
+        or (request.GET.get("level") and not level)
+        or (request.GET.get("type") and not kind)
+    )
+    if year:
+        contests = contests.filter(year=year)
+    if level:
+        contests = contests.filter(level=level)
+    if kind:
+        contests = contests.filter(contest_type=kind)
+    page = Paginator(contests, 12).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "contests": page,
+        "years": years,
+        "levels": Level.choices,
+        "types": ContestType.choices,
+        "selected": {"year": year, "level": level, "type": kind},
+        "bad_filter": bad_filter,
+        "query": query.urlencode(),
+        "archive_url": index.url + index.reverse_subpage("archive"),
+    }
+
+
+def results_archive(request, index):
+    pages = (
+        ResultsPage.objects.descendant_of(index)
+        .live()
+        .public()
+        .filter(stage__in=[Stage.FINAL, Stage.NOTICE])
+        .select_related("event__contest")
+        .order_by("-event__contest__year", "event__contest__title", "event__name")
+    )
+    page = Paginator(pages, 30).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "contests/results_archive.html", {"page": index, "results": page}
+    )
+
+
+def register(request, contest):
+    """The registration form, while the contest's window is open."""
+    context = {"page": contest, "self": contest}
+    if not contest.registration_open:
+        context["closed"] = True
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "contests/register.html", context, status=status)
+    form = RegistrationForm(request.POST or None, contest=contest)
+    if request.method == "POST" and form.is_valid():
+        event = form.cleaned_data["event"]
+        try:
+            with transaction.atomic():
+                entrant = Entrant.objects.create(
+                    event=event,
+                    bib=next_bib(event),
+                    name=form.cleaned_data["name"].strip(),
+                    unit=form.cleaned_data["unit"].strip(),
+                    phone=form.cleaned_data["phone"],
+                    source=Entrant.Source.FORM,
+                )
+        except IntegrityError:
+            form.add_error(None, _("This registration could not be saved: try again."))
+        else:
+            messages.success(
+                request,
+                _("Registered for %(event)s. Your number is %(bib)s.")
+                % {"event": event.name, "bib": entrant.bib},
+            )
+            return redirect(contest.url)
+    context["form"] = form
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "contests/register.html", context, status=status)
+
+
+def objection(request, results_page):
+    if results_page.stage != Stage.NOTICE or request.method != "POST":
+        return redirect(results_page.url)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        item = form.save(commit=False)
+        item.event = results_page.event
+        item.save()
+        invalidate_pages()
+        messages.success(request, _("Your objection was sent. The organizers will answer it."))
+        return redirect(results_page.url)
+    context = results_page.get_context(request)
+    context["objection_form"] = form
+    return TemplateResponse(request, "contests/results_page.html", context, status=400)

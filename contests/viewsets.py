@@ -1,0 +1,44 @@
+"""The Wagtail admin's view of the contests' records, for academy managers."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Entrant, Event, Objection
+
+
+class EventViewSet(SnippetViewSet):
+    model = Event
+    icon = "list-ol"
+    menu_label = _("Events")
+    list_display = ["name", "contest", "rule", "notice_days"]
+    list_filter = ["rule", "contest__year", "contest__level"]
+    search_fields = ["name"]
+    list_export = ["contest", "name", "rule", "minimum_total", "notice_days"]
+
+
+class EntrantViewSet(SnippetViewSet):
+    model = Entrant
+    icon = "user"
+    menu_label = _("Entrants")
+    list_display = ["bib", "name", "unit", "event", "status"]
+    list_filter = ["status", "source", "event__contest__year"]
+    search_fields = ["name", "unit", "bib"]
+    list_export = ["event", "bib", "name", "unit", "phone", "status", "source"]
+    list_per_page = 50
+
+
+class ObjectionViewSet(SnippetViewSet):
+    model = Objection
+    icon = "warning"
+    menu_label = _("Objections")
+    list_display = ["name", "event", "status", "created_at"]
+    list_filter = ["status"]
+    list_export = ["event", "name", "contact", "message", "status", "answer", "created_at"]
+
+
+class ContestsViewSetGroup(ViewSetGroup):
+    menu_label = _("Skill contests")
+    menu_icon = "pick"
+    menu_order = 300
+    items = (EventViewSet, EntrantViewSet, ObjectionViewSet)

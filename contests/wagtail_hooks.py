@@ -1,0 +1,87 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from core.workspace import HOOK_NAME, WorkspaceItem
+
+from .services.access import can_judge, can_organise
+from .viewsets import ContestsViewSetGroup
+
+
+@hooks.register(HOOK_NAME)
+def contests_workspace_items(request):
+    if can_organise(request.user):
+        yield WorkspaceItem(
+            title=_("Run my contests"),
+            url=reverse("contests:manage"),
+            description=_("Events, entrants, judges, results, objections and certificates."),
+            section=_("Skill contests"),
+            order=300,
+        )
+    if can_judge(request.user):
+        yield WorkspaceItem(
+            title=_("My score sheets"),
+            url=reverse("contests:my_sheets"),
+            description=_("Enter and submit the scores of the events assigned to you."),
+            section=_("Skill contests"),
+            order=310,
+        )
+
+
+register_snippet(ContestsViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action(
+        "contests.submit_sheet", _("Submit score sheet"), _("Score sheet submitted")
+    )
+    actions.register_action(
+        "contests.unlock_sheet", _("Unlock score sheet"), _("Score sheet unlocked")
+    )
+    actions.register_action(
+        "contests.publish_provisional",
+        _("Publish provisional results"),
+        _("Provisional results published"),
+    )
+    actions.register_action("contests.make_final", _("Make results final"), _("Results made final"))
+    actions.register_action(
+        "contests.correct_results", _("Correct results"), _("Results corrected")
+    )
+
+
+def _guard(request, page):
+    from django.core.exceptions import PermissionDenied
+
+    from core.roles import is_manager
+
+    from .models import ContestIndexPage, ContestPage
+
+    if isinstance(page, ContestIndexPage) and not is_manager(request.user):
+        if request.method == "POST" or request.resolver_match.url_name != "add":
+            raise PermissionDenied
+    contest = page if isinstance(page, ContestPage) else None
+    if contest is None:
+        contest = ContestPage.objects.ancestor_of(page, inclusive=True).first()
+    if contest is not None and not contest.is_organised_by(request.user):
+        raise PermissionDenied
+
+
+@hooks.register("before_edit_page")
+def only_own_contests_edit(request, page):
+    """Organizers have page permissions on the contest index; each edits only their contests."""
+    _guard(request, page)
+
+
+@hooks.register("before_delete_page")
+def only_own_contests_delete(request, page):
+    _guard(request, page)
+
+
+@hooks.register("before_create_page")
+def only_own_contests_create(request, parent_page, page_class):
+    from .models import ContestIndexPage
+
+    if not isinstance(parent_page, ContestIndexPage):
+        _guard(request, parent_page)
