@@ -123,7 +123,7 @@ def test_organizer_publishes_through_the_workflow_and_public_reads_it(
 def test_public_browses_contests_on_a_phone(live_demo, phone, screenshot):
     phone.goto(f"{live_demo}/contests/")
     phone.select_option("select[name=level]", "municipal")
-    phone.get_by_role("button", name=re.compile("Show|显示")).click()
+    phone.get_by_role("button", name=re.compile("Show|显示|查看")).click()
     phone.get_by_role("link", name=re.compile("广告设计精英赛")).click()
     assert phone.locator(".gallery img").count() == 3
     phone.get_by_role("link", name=re.compile("平面广告设计")).click()
