@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from .certificates import render_certificate
 from .forms import VerifyCertificateForm
 from .models import Certificate
 from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, user_roles
@@ -92,10 +93,11 @@ def verify_code(request, code):
 
 
 def certificate_file(request, code, kind):
-    certificate = get_object_or_404(Certificate, code=code)
+    """A valid certificate's PNG or PDF, drawn now if the background task has not yet."""
+    certificate = get_object_or_404(Certificate, code=code, revoked_at__isnull=True)
+    if not certificate.is_rendered:
+        render_certificate(certificate)
     field = certificate.png if kind == "png" else certificate.pdf
-    if not field:
-        return render(request, "core/verify.html", {"certificate": certificate}, status=404)
     return redirect(field.url)
 
 

@@ -92,3 +92,15 @@ def test_a_revoked_certificate_can_be_replaced_and_both_verify(client, site_tree
     assert second.pk != first.pk
     assert "撤销" in client.get(f"/verify/{first.code}/").content.decode()
     assert "证书有效" in client.get(f"/verify/{second.code}/").content.decode()
+
+
+def test_downloads_are_drawn_on_demand_and_refused_once_revoked(client, site_tree):
+    certificate = CertificateFactory()
+    assert not certificate.is_rendered
+    response = client.get(f"/verify/{certificate.code}/certificate.pdf")
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.is_rendered
+    assert response["Location"] == certificate.pdf.url
+    revoke_certificate(certificate, "成绩更正")
+    assert client.get(f"/verify/{certificate.code}/certificate.png").status_code == 404
