@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .highlights import home_highlights
 
 __all__ = ["SectionPage", "HomePage", "Certificate"]
 
@@ -45,6 +46,7 @@ class HomePage(SectionPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().public().specific()
+        context["highlights"] = home_highlights(request)
         return context
 
 
