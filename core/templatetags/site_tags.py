@@ -40,3 +40,12 @@ def language_switch(context):
             }
         )
     return {"languages": languages}
+
+
+@register.filter
+def section_label(page):
+    """A section's name in the active language: the page title in Chinese, else the app's name."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return page.title
+    model = page.specific_class
+    return model._meta.app_config.verbose_name if model else page.title

@@ -16,7 +16,7 @@ def test_home_in_chinese_switch_to_english_and_reach_the_workspace(live_demo, ph
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.get_by_role("link", name="Log in").is_visible()
 
-    phone.click(".main-nav a >> text=非遗小匠人")
+    phone.click(".main-nav a >> text=Heritage programme")
     phone.wait_for_url(live_demo + "/en/heritage/")
     assert "Verify a certificate" in phone.locator("footer").inner_text()
 

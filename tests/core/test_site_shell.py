@@ -159,3 +159,10 @@ def test_password_change_works_and_says_so(client, site_tree, user_factory):
     assert "您的密码已修改。" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password("N3w-pass-2024!")
+
+
+def test_english_navigation_names_the_sections_in_english(client, site_tree):
+    html = client.get("/en/").content.decode()
+    assert '<a href="/en/academy/">Craftsman academy</a>' in html
+    assert '<a href="/en/contests/">Skill contests</a>' in html
+    assert '<a href="/en/heritage/">Heritage programme</a>' in html
