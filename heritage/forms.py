@@ -1,7 +1,11 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images.fields import WagtailImageField
 from wagtail.models import Page
 
 from core.roles import CRAFTSMAN, TEACHER
@@ -184,3 +188,136 @@ class LessonFilterForm(forms.Form):
             CraftPage.objects.child_of(programme).live().public().order_by("path")
         )
         self.fields["craft"].empty_label = _("All crafts")
+
+
+# ---------------------------------------------------------------- lesson drafts of craftsmen
+
+TAG_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+class TagListField(forms.CharField):
+    """Tags typed as one line, separated by commas (Chinese or Latin) or 、."""
+
+    def __init__(self, *, max_tags=10, **kwargs):
+        self.max_tags = max_tags
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "，".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        tags = []
+        for name in TAG_SEPARATORS.split(value or ""):
+            name = name.strip().lstrip("#").strip()
+            if name and name not in tags:
+                tags.append(name)
+        if len(tags) > self.max_tags:
+            raise forms.ValidationError(
+                _("At most %(n)d tags.") % {"n": self.max_tags}, code="too_many"
+            )
+        if any(len(name) > 50 for name in tags):
+            raise forms.ValidationError(_("A tag is at most 50 characters."), code="too_long")
+        return tags
+
+
+class LessonDraftForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    age_band = forms.ChoiceField(label=_("Age band"), choices=[("", "---------")] + AgeBand.choices)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=10, max_value=180, initial=40
+    )
+    goals = forms.CharField(
+        label=_("Learning goals"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("One goal per line."),
+    )
+    materials = forms.CharField(
+        label=_("Materials"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("One item per line."),
+    )
+    safety_notes = forms.CharField(
+        label=_("Safety notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+    tags = TagListField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate with commas, for example: 扎染，大班，节日."),
+    )
+
+
+class LessonStepForm(forms.Form):
+    title = forms.CharField(label=_("Step"), max_length=120)
+    text = forms.CharField(
+        label=_("What to do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    tip = forms.CharField(label=_("Tip for the teacher"), max_length=200, required=False)
+    image = WagtailImageField(
+        label=_("Picture"),
+        required=False,
+        help_text=_(
+            "Optional. JPEG, PNG, GIF or WebP, at most 10 MB. Hands, tools and works only: "
+            "never children's faces."
+        ),
+    )
+    remove_image = forms.BooleanField(label=_("Remove the picture"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].max_upload_size = None  # clean_image says it more plainly
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and image.size > MAX_IMAGE_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "This picture is too large (%(size)s). Pictures can be at most 10 MB: "
+                    "choose a smaller one."
+                )
+                % {"size": filesizeformat(image.size)},
+                code="file_too_large",
+            )
+        return image
+
+
+class BaseStepFormSet(forms.BaseFormSet):
+    def kept_forms(self):
+        """The step forms to save, in order: not deleted, and not a blank extra form."""
+        initial = self.initial_form_count()
+        return [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (index < initial or form.has_changed())
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.kept_forms():
+            raise forms.ValidationError(_("A lesson needs at least one step."), code="no_steps")
+
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+LessonStepFormSet = forms.formset_factory(
+    LessonStepForm,
+    formset=BaseStepFormSet,
+    extra=1,
+    min_num=0,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
+    can_delete=True,
+)
