@@ -751,6 +751,10 @@ def _lesson_form_view(request, craft, lesson=None):
                 messages.success(request, text % {"title": draft.title})
                 return redirect("heritage:my_lessons")
         status = 400
+        if request.FILES:
+            errors.append(
+                _("Choose the pictures again: a browser does not keep them after an error.")
+            )
     for index, step_form in enumerate(formset.forms):
         step_form.current_image = originals[index][0] if index < len(originals) else None
     return render(

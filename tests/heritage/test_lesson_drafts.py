@@ -336,12 +336,8 @@ def test_non_image_upload_is_refused_and_nothing_saved(client, world):
     response = client.post(en("heritage:lesson_new", world.craft.pk), data)
     assert_refused(response)
     errors = re.findall(r'<p class="error" role="alert">([^<]+)</p>', response.content.decode())
-    assert (
-        errors.count(
-            "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
-        )
-        == 2
-    )
+    assert len(errors) == 2
+    assert all(e.startswith("Upload a valid image.") for e in errors)
     assert get_image_model().objects.count() == images
     assert Page.objects.filter(title="扎染小手帕").count() == 0
 
