@@ -53,6 +53,10 @@ def test_craftsman_drafts_a_lesson_and_a_manager_sees_it_awaiting_review(
     row.get_by_role("link", name="Preview the draft").click()
     assert phone.locator(".lesson-step").count() == 2
     assert phone.locator(".lesson-step img").count() == 1
+    phone.wait_for_function(
+        "() => { const i = document.querySelector('.lesson-step img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     screenshot(phone, "preview")
 
     # Not on the public site yet.
