@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django import forms
@@ -21,12 +22,28 @@ WEEKDAYS = [
 ]
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+MAX_ID_DIGITS = 9  # ids beyond this cannot exist; larger numbers overflow database integers
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice whose value must look like an id before the database is asked."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not re.fullmatch(rf"[0-9]{{1,{MAX_ID_DIGITS}}}", str(value).strip()):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 
 
-class LessonChoiceField(forms.ModelChoiceField):
+class LessonChoiceField(IdChoiceField):
     craft_titles = {}
 
     def label_from_instance(self, obj):
@@ -36,6 +53,25 @@ class LessonChoiceField(forms.ModelChoiceField):
 
 def people(role):
     return get_user_model().objects.filter(groups__name=role, is_active=True).order_by("first_name")
+
+
+def latest_class_day():
+    return timezone.localdate() + datetime.timedelta(days=3 * 366)
+
+
+class ClassDayField(forms.DateField):
+    """A date of a class: from 2000 up to three years ahead."""
+
+    earliest = datetime.date(2000, 1, 1)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not (self.earliest <= value <= latest_class_day()):
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s.")
+                % {"first": self.earliest.isoformat(), "last": latest_class_day().isoformat()},
+                code="out_of_range",
+            )
 
 
 class DateInput(forms.DateInput):
@@ -54,14 +90,22 @@ class TimeInput(forms.TimeInput):
 
 class ScheduleForm(forms.Form):
     lesson = LessonChoiceField(label=_("Lesson"), queryset=LessonPage.objects.none())
-    class_group = forms.ModelChoiceField(label=_("Class group"), queryset=ClassGroup.objects.none())
-    craftsman = PersonChoiceField(label=_("Craftsman"), queryset=people(CRAFTSMAN))
+    class_group = IdChoiceField(label=_("Class group"), queryset=ClassGroup.objects.none())
+    craftsman = PersonChoiceField(
+        label=_("Craftsman"),
+        queryset=people(CRAFTSMAN),
+        required=False,
+        empty_label=_("The craftsman of the lesson's craft"),
+    )
     teacher = PersonChoiceField(label=_("Teacher"), queryset=people(TEACHER))
-    day = forms.DateField(label=_("Date"), widget=DateInput(), help_text=_("The first day."))
+    day = ClassDayField(label=_("Date"), widget=DateInput(), help_text=_("The first day."))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     place = forms.CharField(
-        label=_("Place"), max_length=100, help_text=_("For example the classroom or craft base.")
+        label=_("Place"),
+        max_length=100,
+        required=False,
+        help_text=_("For example the craft base. Leave empty for the class group's classroom."),
     )
     repeat = forms.BooleanField(label=_("Repeat weekly"), required=False)
     weekdays = forms.MultipleChoiceField(
@@ -70,7 +114,7 @@ class ScheduleForm(forms.Form):
     interval_weeks = forms.IntegerField(
         label=_("Every N weeks"), min_value=1, max_value=8, initial=1, required=False
     )
-    until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    until = ClassDayField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +134,18 @@ class ScheduleForm(forms.Form):
         if start and end and end <= start:
             self.add_error("end_time", _("The session must end after it starts."))
         class_group, teacher = data.get("class_group"), data.get("teacher")
+        lesson = data.get("lesson")
+        if lesson and not data.get("craftsman") and "craftsman" not in self.errors:
+            craft = CraftPage.objects.filter(path=lesson.path[: -Page.steplen]).first()
+            if craft and craft.craftsman_id and craft.craftsman.is_active:
+                data["craftsman"] = craft.craftsman
+            else:
+                self.add_error("craftsman", _("This craft has no craftsman yet: choose one."))
+        if class_group and not (data.get("place") or "").strip():
+            if class_group.room:
+                data["place"] = class_group.room
+            else:
+                self.add_error("place", _("Give the place: this class group has no classroom."))
         if (
             class_group
             and teacher
@@ -109,7 +165,7 @@ class ScheduleForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    day = forms.DateField(label=_("New date"), widget=DateInput())
+    day = ClassDayField(label=_("New date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     place = forms.CharField(label=_("Place"), max_length=100)
@@ -150,18 +206,14 @@ class ReportForm(forms.Form):
         ("season", _("Season")),
     ]
     by = forms.ChoiceField(label=_("Rate per"), choices=GROUPINGS, required=False)
-    season = forms.ModelChoiceField(
-        label=_("Season"), queryset=Season.objects.all(), required=False
-    )
-    kindergarten = forms.ModelChoiceField(
+    season = IdChoiceField(label=_("Season"), queryset=Season.objects.all(), required=False)
+    kindergarten = IdChoiceField(
         label=_("Kindergarten"), queryset=Kindergarten.objects.none(), required=False
     )
-    class_group = forms.ModelChoiceField(
+    class_group = IdChoiceField(
         label=_("Class group"), queryset=ClassGroup.objects.none(), required=False
     )
-    craft = forms.ModelChoiceField(
-        label=_("Craft"), queryset=CraftPage.objects.none(), required=False
-    )
+    craft = IdChoiceField(label=_("Craft"), queryset=CraftPage.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,9 +226,7 @@ class ReportForm(forms.Form):
 
 
 class LessonFilterForm(forms.Form):
-    craft = forms.ModelChoiceField(
-        label=_("Craft"), queryset=CraftPage.objects.none(), required=False
-    )
+    craft = IdChoiceField(label=_("Craft"), queryset=CraftPage.objects.none(), required=False)
     age_band = forms.ChoiceField(
         label=_("Age band"), choices=[("", _("All ages"))] + AgeBand.choices, required=False
     )

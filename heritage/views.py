@@ -16,7 +16,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page
 
@@ -45,6 +45,7 @@ from .models import (
 )
 
 PROGRAMME_ROLES = (MANAGER, TEACHER, CRAFTSMAN)
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def programme_role_required(*roles):
@@ -76,6 +77,7 @@ def parse_day(value, default):
 # ---------------------------------------------------------------- my week
 
 
+@require_safe
 @programme_role_required()
 def my_week(request):
     today = timezone.localdate()
@@ -110,6 +112,7 @@ def my_week(request):
 # ---------------------------------------------------------------- scheduling
 
 
+@require_form_methods
 @programme_role_required(TEACHER, MANAGER)
 def session_new(request):
     user = request.user
@@ -166,6 +169,7 @@ def _session_or_404(request, pk, queryset=None):
     return get_object_or_404(queryset.with_related(), pk=pk)
 
 
+@require_safe
 @programme_role_required()
 def session_detail(request, pk):
     session = _session_or_404(request, pk)
@@ -191,6 +195,7 @@ def session_detail(request, pk):
     )
 
 
+@require_form_methods
 @programme_role_required(TEACHER, MANAGER)
 def session_move(request, pk):
     session = _session_or_404(request, pk, Session.objects.editable_by(request.user))
@@ -220,6 +225,7 @@ def session_move(request, pk):
     )
 
 
+@require_form_methods
 @programme_role_required(TEACHER, MANAGER)
 def session_cancel(request, pk):
     session = _session_or_404(request, pk, Session.objects.editable_by(request.user))
@@ -243,6 +249,7 @@ def session_cancel(request, pk):
 # ---------------------------------------------------------------- roll call
 
 
+@require_form_methods
 @programme_role_required()
 def roll_call(request, pk):
     session = _session_or_404(request, pk)
@@ -313,6 +320,7 @@ def roll_call(request, pk):
 # ---------------------------------------------------------------- kindergartens
 
 
+@require_safe
 @programme_role_required(TEACHER, MANAGER)
 def kindergarten_list(request):
     kindergartens = (
@@ -327,6 +335,7 @@ def kindergarten_list(request):
     return render(request, "heritage/kindergarten_list.html", {"page_obj": page})
 
 
+@require_safe
 @programme_role_required(TEACHER, MANAGER)
 def kindergarten_detail(request, pk):
     kindergarten = get_object_or_404(Kindergarten.objects.for_user(request.user), pk=pk)
@@ -349,6 +358,7 @@ def kindergarten_detail(request, pk):
     )
 
 
+@require_safe
 @programme_role_required(TEACHER, MANAGER)
 def class_group_detail(request, pk):
     class_group = get_object_or_404(
@@ -367,6 +377,7 @@ def class_group_detail(request, pk):
 # ---------------------------------------------------------------- seasons and plan
 
 
+@require_safe
 @programme_role_required()
 def plan(request):
     seasons = list(Season.objects.all())
@@ -426,6 +437,7 @@ def _report_queryset(request):
     return form, queryset
 
 
+@require_safe
 @programme_role_required()
 def reports(request):
     form, queryset = _report_queryset(request)
@@ -518,7 +530,7 @@ class AttendanceExportView(SpreadsheetExportMixin, View):
         return row
 
 
-attendance_export = login_required(AttendanceExportView.as_view())
+attendance_export = require_safe(login_required(AttendanceExportView.as_view()))
 
 
 # ---------------------------------------------------------------- calendar feeds
@@ -554,6 +566,7 @@ def _feeds_for(user):
     return feeds
 
 
+@require_safe
 @programme_role_required()
 def feeds(request):
     items = []
@@ -576,6 +589,7 @@ def feed_revoke(request, pk):
     return redirect("heritage:feeds")
 
 
+@require_safe
 def feed(request, token):
     feed = get_object_or_404(
         FeedToken.objects.select_related("owner", "kindergarten"),
@@ -644,6 +658,7 @@ def _render_listing(request, programme, form, page, craft_titles, tags, query, s
 # ---------------------------------------------------------------- lesson drafts of craftsmen
 
 
+@require_safe
 @programme_role_required(CRAFTSMAN)
 def my_lessons(request):
     crafts = list(drafts.crafts_of(request.user))
@@ -773,12 +788,14 @@ def _lesson_form_view(request, craft, lesson=None):
     )
 
 
+@require_form_methods
 @programme_role_required(CRAFTSMAN)
 def lesson_new(request, craft_pk):
     craft = get_object_or_404(drafts.crafts_of(request.user), pk=craft_pk)
     return _lesson_form_view(request, craft)
 
 
+@require_form_methods
 @programme_role_required(CRAFTSMAN)
 def lesson_edit(request, pk):
     lesson = get_object_or_404(drafts.lessons_of(request.user), pk=pk)
