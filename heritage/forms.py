@@ -223,6 +223,10 @@ class ReportForm(forms.Form):
             kindergarten__in=kindergartens
         ).select_related("kindergarten")
         self.fields["craft"].queryset = CraftPage.objects.live().order_by("path")
+        self.fields["season"].empty_label = _("All seasons")
+        self.fields["kindergarten"].empty_label = _("All kindergartens")
+        self.fields["class_group"].empty_label = _("All class groups")
+        self.fields["craft"].empty_label = _("All crafts")
 
 
 class LessonFilterForm(forms.Form):

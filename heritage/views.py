@@ -84,8 +84,18 @@ def my_week(request):
     day = parse_day(request.GET.get("week"), today)
     if day is None or not (2000 <= day.year <= 2100):
         return HttpResponseBadRequest(_("The week must be a date like 2025-03-10."))
-    monday, _start, _end = services.week_bounds(day)
+    monday, _start, end = services.week_bounds(day)
     sessions = services.week_sessions(request.user, day)
+    next_session = None
+    if not sessions:  # an empty week: say when the next class is, so nobody pages week by week
+        next_session = (
+            Session.objects.for_user(request.user)
+            .active()
+            .filter(starts_at__gte=end)
+            .order_by("starts_at")
+            .only("starts_at")
+            .first()
+        )
     days = []
     for offset in range(7):
         date = monday + datetime.timedelta(days=offset)
@@ -105,6 +115,7 @@ def my_week(request):
             "this_week": monday <= today < monday + datetime.timedelta(days=7),
             "can_schedule": can_schedule,
             "count": len(sessions),
+            "next_session": next_session,
         },
     )
 
@@ -117,6 +128,10 @@ def my_week(request):
 def session_new(request):
     user = request.user
     initial = {"teacher": user.pk if has_role(user, TEACHER) else None, "interval_weeks": 1}
+    for name in ("class_group", "lesson"):  # links from a class group or a lesson page
+        value = request.GET.get(name, "")
+        if value.isdigit() and len(value) <= 9:
+            initial[name] = int(value)
     form = ScheduleForm(request.POST or None, user=user, initial=initial)
     status = 200
     if request.method == "POST":
@@ -370,7 +385,12 @@ def class_group_detail(request, pk):
     return render(
         request,
         "heritage/class_group_detail.html",
-        {"class_group": class_group, "page_obj": page, "today": timezone.localdate()},
+        {
+            "class_group": class_group,
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "can_schedule": has_role(request.user, TEACHER, MANAGER),
+        },
     )
 
 

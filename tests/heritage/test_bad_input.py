@@ -165,3 +165,23 @@ def test_wrong_methods_on_session_pages_and_feed(client, world):
     ):
         assert client.delete(url).status_code == 405, url
     assert client.get(en("heritage:plan_generate")).status_code == 405
+
+
+def test_an_empty_week_points_to_the_next_class(client, world):
+    client.force_login(world.craftsman)
+    today = timezone.localdate()
+    empty_week = today - datetime.timedelta(days=7 * 20)
+    response = client.get(en("heritage:my_week") + f"?week={empty_week.isoformat()}")
+    text = response.content.decode()
+    assert "The next class after this week is on" in text
+    assert f"?week={today.isoformat()}" in text  # the fixture's session is today
+
+
+def test_class_group_page_links_to_scheduling_with_the_class_chosen(client, world):
+    client.force_login(world.teacher)
+    page = client.get(en("heritage:class_group", world.class_group.pk)).content.decode()
+    link = en("heritage:session_new") + f"?class_group={world.class_group.pk}"
+    assert link in page
+    form = client.get(link).content.decode()
+    assert f'<option value="{world.class_group.pk}" selected>' in form
+    assert client.get(en("heritage:session_new") + "?class_group=" + "9" * 30).status_code == 200
