@@ -309,25 +309,27 @@ class LessonDraftForm(forms.Form):
     )
 
 
+STEP_IMAGE_HELP = _(
+    "Optional. JPEG, PNG, GIF or WebP, at most 10 MB. Hands, tools and works only: "
+    "never children's faces."
+)
+
+
 class LessonStepForm(forms.Form):
     title = forms.CharField(label=_("Step"), max_length=120)
     text = forms.CharField(
         label=_("What to do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
     tip = forms.CharField(label=_("Tip for the teacher"), max_length=200, required=False)
-    image = WagtailImageField(
-        label=_("Picture"),
-        required=False,
-        help_text=_(
-            "Optional. JPEG, PNG, GIF or WebP, at most 10 MB. Hands, tools and works only: "
-            "never children's faces."
-        ),
-    )
+    image = WagtailImageField(label=_("Picture"), required=False)
     remove_image = forms.BooleanField(label=_("Remove the picture"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["image"].max_upload_size = None  # clean_image says it more plainly
+        image = self.fields["image"]
+        image.max_upload_size = None  # clean_image says it more plainly
+        image.help_text = STEP_IMAGE_HELP  # Wagtail's field writes its own help text
+        image.widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
