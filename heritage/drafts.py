@@ -285,7 +285,9 @@ def _apply(page, data, user):
 
 
 def _unique_slug(craft, title, exclude_pk=None):
-    base = slugify(title, allow_unicode=True)[:60] or "lesson"
+    # ASCII only: a Chinese title would make a percent-encoded address that reads badly
+    # when shared; such lessons get "lesson", "lesson-2", ...
+    base = slugify(title)[:60] or "lesson"
     taken = set(craft.get_children().exclude(pk=exclude_pk).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:

@@ -387,3 +387,13 @@ def test_workflow_is_assigned_to_the_programme(world):
     assert world.lesson.get_workflow() == workflow
     task = workflow.tasks.get().specific
     assert list(task.groups.values_list("name", flat=True)) == ["manager"]
+
+
+def test_new_lessons_get_short_ascii_addresses(client, world):
+    client.force_login(world.craftsman)
+    for title in ("扎染小手帕", "扎染小手帕", "Indigo 2"):
+        client.post(en("heritage:lesson_new", world.craft.pk), lesson_data(title=title))
+    slugs = list(
+        LessonPage.objects.child_of(world.craft).order_by("pk").values_list("slug", flat=True)
+    )
+    assert slugs[-3:] == ["lesson", "lesson-2", "indigo-2"]
