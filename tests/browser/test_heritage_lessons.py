@@ -67,5 +67,17 @@ def test_craftsman_drafts_a_lesson_and_a_manager_sees_it_awaiting_review(
 
     log_in(phone, live_demo, "demo-manager")
     phone.goto(live_demo + "/admin/")
-    assert phone.get_by_text(title).first.is_visible()
+    row = phone.locator("tr", has_text=title)
+    assert row.is_visible()
     screenshot(phone, "manager-dashboard")
+
+    # The manager approves it from the dashboard: the lesson is published.
+    row.locator(".w-dropdown__toggle").click()
+    phone.locator("button, a").filter(has_text=re.compile(r"^\s*(Approve|批准)\s*$")).first.click()
+    phone.wait_for_load_state()
+    phone.context.clear_cookies()
+    phone.goto(live_demo + "/en/heritage/")
+    phone.locator(".craft-card", has_text="蓝印扎染").click()
+    phone.get_by_role("link", name=title).click()
+    assert phone.locator(".lesson-step").count() == 2
+    screenshot(phone, "published")
