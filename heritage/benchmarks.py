@@ -35,6 +35,15 @@ def measure(bench):
         user="demo-teacher",
     )
     bench.get("heritage: feeds page", reverse("heritage:feeds"), user="demo-teacher")
+    bench.get(
+        "heritage: my lessons, craftsman", reverse("heritage:my_lessons"), user="demo-craftsman"
+    )
+    if craft and lesson and craft.craftsman and craft.craftsman.username == "demo-craftsman":
+        bench.get(
+            "heritage: lesson draft form, craftsman",
+            reverse("heritage:lesson_edit", args=[lesson.pk]),
+            user="demo-craftsman",
+        )
     teacher = get_user_model().objects.get(username="demo-teacher")
     session = (
         Session.objects.for_user(teacher)

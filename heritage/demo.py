@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.demo import invented_name, person
 from core.roles import CRAFTSMAN, TEACHER
 
-from . import services
+from . import drafts, services
 from .models import (
     AgeBand,
     Attendance,
@@ -116,6 +116,7 @@ def seed(ctx):
     today = timezone.localdate()
     now = timezone.now()
     programme = ctx.sections["heritage.ProgrammePage"]
+    drafts.lesson_workflow(programme)  # craftsmen's lesson drafts go to the managers
     User = get_user_model()
 
     # People: 11 craftsmen (demo-craftsman teaches the first craft) and a teacher per class.

@@ -1,7 +1,12 @@
+import datetime
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.images.fields import WagtailImageField
 from wagtail.models import Page
 
 from core.roles import CRAFTSMAN, TEACHER
@@ -17,12 +22,28 @@ WEEKDAYS = [
 ]
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+MAX_ID_DIGITS = 9  # ids beyond this cannot exist; larger numbers overflow database integers
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice whose value must look like an id before the database is asked."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not re.fullmatch(rf"[0-9]{{1,{MAX_ID_DIGITS}}}", str(value).strip()):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 
 
-class LessonChoiceField(forms.ModelChoiceField):
+class LessonChoiceField(IdChoiceField):
     craft_titles = {}
 
     def label_from_instance(self, obj):
@@ -32,6 +53,25 @@ class LessonChoiceField(forms.ModelChoiceField):
 
 def people(role):
     return get_user_model().objects.filter(groups__name=role, is_active=True).order_by("first_name")
+
+
+def latest_class_day():
+    return timezone.localdate() + datetime.timedelta(days=3 * 366)
+
+
+class ClassDayField(forms.DateField):
+    """A date of a class: from 2000 up to three years ahead."""
+
+    earliest = datetime.date(2000, 1, 1)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not (self.earliest <= value <= latest_class_day()):
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s.")
+                % {"first": self.earliest.isoformat(), "last": latest_class_day().isoformat()},
+                code="out_of_range",
+            )
 
 
 class DateInput(forms.DateInput):
@@ -50,14 +90,22 @@ class TimeInput(forms.TimeInput):
 
 class ScheduleForm(forms.Form):
     lesson = LessonChoiceField(label=_("Lesson"), queryset=LessonPage.objects.none())
-    class_group = forms.ModelChoiceField(label=_("Class group"), queryset=ClassGroup.objects.none())
-    craftsman = PersonChoiceField(label=_("Craftsman"), queryset=people(CRAFTSMAN))
+    class_group = IdChoiceField(label=_("Class group"), queryset=ClassGroup.objects.none())
+    craftsman = PersonChoiceField(
+        label=_("Craftsman"),
+        queryset=people(CRAFTSMAN),
+        required=False,
+        empty_label=_("The craftsman of the lesson's craft"),
+    )
     teacher = PersonChoiceField(label=_("Teacher"), queryset=people(TEACHER))
-    day = forms.DateField(label=_("Date"), widget=DateInput(), help_text=_("The first day."))
+    day = ClassDayField(label=_("Date"), widget=DateInput(), help_text=_("The first day."))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     place = forms.CharField(
-        label=_("Place"), max_length=100, help_text=_("For example the classroom or craft base.")
+        label=_("Place"),
+        max_length=100,
+        required=False,
+        help_text=_("For example the craft base. Leave empty for the class group's classroom."),
     )
     repeat = forms.BooleanField(label=_("Repeat weekly"), required=False)
     weekdays = forms.MultipleChoiceField(
@@ -66,7 +114,7 @@ class ScheduleForm(forms.Form):
     interval_weeks = forms.IntegerField(
         label=_("Every N weeks"), min_value=1, max_value=8, initial=1, required=False
     )
-    until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    until = ClassDayField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +134,18 @@ class ScheduleForm(forms.Form):
         if start and end and end <= start:
             self.add_error("end_time", _("The session must end after it starts."))
         class_group, teacher = data.get("class_group"), data.get("teacher")
+        lesson = data.get("lesson")
+        if lesson and not data.get("craftsman") and "craftsman" not in self.errors:
+            craft = CraftPage.objects.filter(path=lesson.path[: -Page.steplen]).first()
+            if craft and craft.craftsman_id and craft.craftsman.is_active:
+                data["craftsman"] = craft.craftsman
+            else:
+                self.add_error("craftsman", _("This craft has no craftsman yet: choose one."))
+        if class_group and not (data.get("place") or "").strip():
+            if class_group.room:
+                data["place"] = class_group.room
+            else:
+                self.add_error("place", _("Give the place: this class group has no classroom."))
         if (
             class_group
             and teacher
@@ -105,7 +165,7 @@ class ScheduleForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    day = forms.DateField(label=_("New date"), widget=DateInput())
+    day = ClassDayField(label=_("New date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     place = forms.CharField(label=_("Place"), max_length=100)
@@ -146,18 +206,14 @@ class ReportForm(forms.Form):
         ("season", _("Season")),
     ]
     by = forms.ChoiceField(label=_("Rate per"), choices=GROUPINGS, required=False)
-    season = forms.ModelChoiceField(
-        label=_("Season"), queryset=Season.objects.all(), required=False
-    )
-    kindergarten = forms.ModelChoiceField(
+    season = IdChoiceField(label=_("Season"), queryset=Season.objects.all(), required=False)
+    kindergarten = IdChoiceField(
         label=_("Kindergarten"), queryset=Kindergarten.objects.none(), required=False
     )
-    class_group = forms.ModelChoiceField(
+    class_group = IdChoiceField(
         label=_("Class group"), queryset=ClassGroup.objects.none(), required=False
     )
-    craft = forms.ModelChoiceField(
-        label=_("Craft"), queryset=CraftPage.objects.none(), required=False
-    )
+    craft = IdChoiceField(label=_("Craft"), queryset=CraftPage.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,12 +223,14 @@ class ReportForm(forms.Form):
             kindergarten__in=kindergartens
         ).select_related("kindergarten")
         self.fields["craft"].queryset = CraftPage.objects.live().order_by("path")
+        self.fields["season"].empty_label = _("All seasons")
+        self.fields["kindergarten"].empty_label = _("All kindergartens")
+        self.fields["class_group"].empty_label = _("All class groups")
+        self.fields["craft"].empty_label = _("All crafts")
 
 
 class LessonFilterForm(forms.Form):
-    craft = forms.ModelChoiceField(
-        label=_("Craft"), queryset=CraftPage.objects.none(), required=False
-    )
+    craft = IdChoiceField(label=_("Craft"), queryset=CraftPage.objects.none(), required=False)
     age_band = forms.ChoiceField(
         label=_("Age band"), choices=[("", _("All ages"))] + AgeBand.choices, required=False
     )
@@ -184,3 +242,138 @@ class LessonFilterForm(forms.Form):
             CraftPage.objects.child_of(programme).live().public().order_by("path")
         )
         self.fields["craft"].empty_label = _("All crafts")
+
+
+# ---------------------------------------------------------------- lesson drafts of craftsmen
+
+TAG_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+class TagListField(forms.CharField):
+    """Tags typed as one line, separated by commas (Chinese or Latin) or 、."""
+
+    def __init__(self, *, max_tags=10, **kwargs):
+        self.max_tags = max_tags
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "，".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        tags = []
+        for name in TAG_SEPARATORS.split(value or ""):
+            name = name.strip().lstrip("#").strip()
+            if name and name not in tags:
+                tags.append(name)
+        if len(tags) > self.max_tags:
+            raise forms.ValidationError(
+                _("At most %(n)d tags.") % {"n": self.max_tags}, code="too_many"
+            )
+        if any(len(name) > 50 for name in tags):
+            raise forms.ValidationError(_("A tag is at most 50 characters."), code="too_long")
+        return tags
+
+
+class LessonDraftForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    age_band = forms.ChoiceField(label=_("Age band"), choices=[("", "---------")] + AgeBand.choices)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=10, max_value=180, initial=40
+    )
+    goals = forms.CharField(
+        label=_("Learning goals"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("One goal per line."),
+    )
+    materials = forms.CharField(
+        label=_("Materials"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("One item per line."),
+    )
+    safety_notes = forms.CharField(
+        label=_("Safety notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+    tags = TagListField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate with commas, for example: 扎染，大班，节日."),
+    )
+
+
+STEP_IMAGE_HELP = _(
+    "Optional. JPEG, PNG, GIF or WebP, at most 10 MB. Hands, tools and works only: "
+    "never children's faces."
+)
+
+
+class LessonStepForm(forms.Form):
+    title = forms.CharField(label=_("Step"), max_length=120)
+    text = forms.CharField(
+        label=_("What to do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    tip = forms.CharField(label=_("Tip for the teacher"), max_length=200, required=False)
+    image = WagtailImageField(label=_("Picture"), required=False)
+    remove_image = forms.BooleanField(label=_("Remove the picture"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        image = self.fields["image"]
+        image.max_upload_size = None  # clean_image says it more plainly
+        image.help_text = STEP_IMAGE_HELP  # Wagtail's field writes its own help text
+        image.widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and image.size > MAX_IMAGE_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "This picture is too large (%(size)s). Pictures can be at most 10 MB: "
+                    "choose a smaller one."
+                )
+                % {"size": filesizeformat(image.size)},
+                code="file_too_large",
+            )
+        return image
+
+
+class BaseStepFormSet(forms.BaseFormSet):
+    def kept_forms(self):
+        """The step forms to save, in order: not deleted, and not a blank extra form."""
+        initial = self.initial_form_count()
+        return [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (index < initial or form.has_changed())
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.kept_forms():
+            raise forms.ValidationError(_("A lesson needs at least one step."), code="no_steps")
+
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+LessonStepFormSet = forms.formset_factory(
+    LessonStepForm,
+    formset=BaseStepFormSet,
+    extra=1,
+    min_num=0,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
+    can_delete=True,
+)

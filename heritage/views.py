@@ -16,14 +16,22 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page
 
 from core.roles import CRAFTSMAN, MANAGER, TEACHER, has_role, is_manager
 
-from . import calendar_feed, services
-from .forms import CancelForm, LessonFilterForm, MoveForm, ReportForm, ScheduleForm
+from . import calendar_feed, drafts, services
+from .forms import (
+    CancelForm,
+    LessonDraftForm,
+    LessonFilterForm,
+    LessonStepFormSet,
+    MoveForm,
+    ReportForm,
+    ScheduleForm,
+)
 from .models import (
     Attendance,
     ClassGroup,
@@ -37,6 +45,7 @@ from .models import (
 )
 
 PROGRAMME_ROLES = (MANAGER, TEACHER, CRAFTSMAN)
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def programme_role_required(*roles):
@@ -68,14 +77,25 @@ def parse_day(value, default):
 # ---------------------------------------------------------------- my week
 
 
+@require_safe
 @programme_role_required()
 def my_week(request):
     today = timezone.localdate()
     day = parse_day(request.GET.get("week"), today)
     if day is None or not (2000 <= day.year <= 2100):
         return HttpResponseBadRequest(_("The week must be a date like 2025-03-10."))
-    monday, _start, _end = services.week_bounds(day)
+    monday, _start, end = services.week_bounds(day)
     sessions = services.week_sessions(request.user, day)
+    next_session = None
+    if not sessions:  # an empty week: say when the next class is, so nobody pages week by week
+        next_session = (
+            Session.objects.for_user(request.user)
+            .active()
+            .filter(starts_at__gte=end)
+            .order_by("starts_at")
+            .only("starts_at")
+            .first()
+        )
     days = []
     for offset in range(7):
         date = monday + datetime.timedelta(days=offset)
@@ -95,6 +115,7 @@ def my_week(request):
             "this_week": monday <= today < monday + datetime.timedelta(days=7),
             "can_schedule": can_schedule,
             "count": len(sessions),
+            "next_session": next_session,
         },
     )
 
@@ -102,10 +123,15 @@ def my_week(request):
 # ---------------------------------------------------------------- scheduling
 
 
+@require_form_methods
 @programme_role_required(TEACHER, MANAGER)
 def session_new(request):
     user = request.user
     initial = {"teacher": user.pk if has_role(user, TEACHER) else None, "interval_weeks": 1}
+    for name in ("class_group", "lesson"):  # links from a class group or a lesson page
+        value = request.GET.get(name, "")
+        if value.isdigit() and len(value) <= 9:
+            initial[name] = int(value)
     form = ScheduleForm(request.POST or None, user=user, initial=initial)
     status = 200
     if request.method == "POST":
@@ -158,6 +184,7 @@ def _session_or_404(request, pk, queryset=None):
     return get_object_or_404(queryset.with_related(), pk=pk)
 
 
+@require_safe
 @programme_role_required()
 def session_detail(request, pk):
     session = _session_or_404(request, pk)
@@ -183,6 +210,7 @@ def session_detail(request, pk):
     )
 
 
+@require_form_methods
 @programme_role_required(TEACHER, MANAGER)
 def session_move(request, pk):
     session = _session_or_404(request, pk, Session.objects.editable_by(request.user))
@@ -212,6 +240,7 @@ def session_move(request, pk):
     )
 
 
+@require_form_methods
 @programme_role_required(TEACHER, MANAGER)
 def session_cancel(request, pk):
     session = _session_or_404(request, pk, Session.objects.editable_by(request.user))
@@ -235,6 +264,7 @@ def session_cancel(request, pk):
 # ---------------------------------------------------------------- roll call
 
 
+@require_form_methods
 @programme_role_required()
 def roll_call(request, pk):
     session = _session_or_404(request, pk)
@@ -305,6 +335,7 @@ def roll_call(request, pk):
 # ---------------------------------------------------------------- kindergartens
 
 
+@require_safe
 @programme_role_required(TEACHER, MANAGER)
 def kindergarten_list(request):
     kindergartens = (
@@ -319,6 +350,7 @@ def kindergarten_list(request):
     return render(request, "heritage/kindergarten_list.html", {"page_obj": page})
 
 
+@require_safe
 @programme_role_required(TEACHER, MANAGER)
 def kindergarten_detail(request, pk):
     kindergarten = get_object_or_404(Kindergarten.objects.for_user(request.user), pk=pk)
@@ -341,6 +373,7 @@ def kindergarten_detail(request, pk):
     )
 
 
+@require_safe
 @programme_role_required(TEACHER, MANAGER)
 def class_group_detail(request, pk):
     class_group = get_object_or_404(
@@ -352,13 +385,19 @@ def class_group_detail(request, pk):
     return render(
         request,
         "heritage/class_group_detail.html",
-        {"class_group": class_group, "page_obj": page, "today": timezone.localdate()},
+        {
+            "class_group": class_group,
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "can_schedule": has_role(request.user, TEACHER, MANAGER),
+        },
     )
 
 
 # ---------------------------------------------------------------- seasons and plan
 
 
+@require_safe
 @programme_role_required()
 def plan(request):
     seasons = list(Season.objects.all())
@@ -418,6 +457,7 @@ def _report_queryset(request):
     return form, queryset
 
 
+@require_safe
 @programme_role_required()
 def reports(request):
     form, queryset = _report_queryset(request)
@@ -510,7 +550,7 @@ class AttendanceExportView(SpreadsheetExportMixin, View):
         return row
 
 
-attendance_export = login_required(AttendanceExportView.as_view())
+attendance_export = require_safe(login_required(AttendanceExportView.as_view()))
 
 
 # ---------------------------------------------------------------- calendar feeds
@@ -546,6 +586,7 @@ def _feeds_for(user):
     return feeds
 
 
+@require_safe
 @programme_role_required()
 def feeds(request):
     items = []
@@ -568,6 +609,7 @@ def feed_revoke(request, pk):
     return redirect("heritage:feeds")
 
 
+@require_safe
 def feed(request, token):
     feed = get_object_or_404(
         FeedToken.objects.select_related("owner", "kindergarten"),
@@ -630,4 +672,164 @@ def _render_listing(request, programme, form, page, craft_titles, tags, query, s
             "query": query.urlencode(),
         },
         status=status,
+    )
+
+
+# ---------------------------------------------------------------- lesson drafts of craftsmen
+
+
+@require_safe
+@programme_role_required(CRAFTSMAN)
+def my_lessons(request):
+    crafts = list(drafts.crafts_of(request.user))
+    rows = drafts.lesson_rows(drafts.lessons_of(request.user).select_related("latest_revision"))
+    by_craft = {craft.pk: {"craft": craft, "rows": []} for craft in crafts}
+    paths = {craft.path: craft.pk for craft in crafts}
+    for row in rows:
+        by_craft[paths[row.page.path[: -Page.steplen]]]["rows"].append(row)
+    return render(request, "heritage/my_lessons.html", {"crafts": list(by_craft.values())})
+
+
+def _step_initial(page):
+    initial, images = [], []
+    for block in page.steps:
+        if block.block_type != "step":
+            continue
+        value = block.value
+        initial.append(
+            {
+                "title": value.get("title") or "",
+                "text": drafts.richtext_to_lines(value.get("text")),
+                "tip": value.get("tip") or "",
+            }
+        )
+        images.append((value.get("image"), str(value.get("text") or "")))
+    return initial, images
+
+
+def _draft_input(form, formset, originals, initial_goals, original_goals_html):
+    data = form.cleaned_data
+    steps = []
+    for index, step_form in formset.kept_forms():
+        step = step_form.cleaned_data
+        image, text_html = originals[index] if index < len(originals) else (None, None)
+        unchanged_text = index < len(originals) and step["text"] == drafts.richtext_to_lines(
+            text_html
+        )
+        steps.append(
+            drafts.StepInput(
+                title=step["title"].strip(),
+                text=step["text"],
+                tip=step.get("tip", "").strip(),
+                image=step.get("image"),
+                keep_image_id=image.pk if image and not step.get("remove_image") else None,
+                original_text_html=text_html if unchanged_text else None,
+            )
+        )
+    return drafts.LessonInput(
+        title=data["title"].strip(),
+        age_band=data["age_band"],
+        duration_minutes=data["duration_minutes"],
+        goals=data["goals"],
+        materials=data["materials"],
+        safety_notes=data.get("safety_notes", ""),
+        steps=steps,
+        tags=data["tags"],
+        original_goals_html=original_goals_html if data["goals"].strip() == initial_goals else None,
+    )
+
+
+def _lesson_form_view(request, craft, lesson=None):
+    """The draft form of a new lesson (lesson=None) or of an existing one."""
+    originals, initial, step_initial = [], {}, []
+    initial_goals, original_goals_html = "", None
+    if lesson is not None:
+        latest = lesson.get_latest_revision_as_object()
+        initial_goals = drafts.richtext_to_lines(latest.goals)
+        original_goals_html = str(latest.goals)
+        initial = {
+            "title": latest.title,
+            "age_band": latest.age_band,
+            "duration_minutes": latest.duration_minutes,
+            "goals": initial_goals,
+            "materials": latest.materials,
+            "safety_notes": latest.safety_notes,
+            "tags": [tag.name for tag in latest.tags.all()],
+        }
+        step_initial, originals = _step_initial(latest)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = LessonDraftForm(data, initial=initial or None)
+    formset = LessonStepFormSet(data, files, initial=step_initial or None, prefix="steps")
+    errors = []
+    status = 200
+    if request.method == "POST":
+        if lesson is not None and lesson.locked:
+            errors.append(_("A manager has locked this lesson; it cannot be changed now."))
+        elif not formset.is_bound or "steps-TOTAL_FORMS" not in request.POST:
+            errors.append(_("The steps of the lesson are missing. Reload the page and try again."))
+        elif form.is_valid() and formset.is_valid():
+            draft = _draft_input(form, formset, originals, initial_goals, original_goals_html)
+            try:
+                if lesson is None:
+                    drafts.create_draft(craft, draft, request.user)
+                    text = _("The lesson “%(title)s” is saved and sent to a manager for review.")
+                else:
+                    drafts.save_draft(lesson, draft, request.user)
+                    text = _(
+                        "Your changes to “%(title)s” are saved and sent to a manager for review. "
+                        "The published lesson stays as it is until they are approved."
+                    )
+            except drafts.DraftError as error:
+                errors.append(error.message)
+            else:
+                messages.success(request, text % {"title": draft.title})
+                return redirect("heritage:my_lessons")
+        status = 400
+        if request.FILES:
+            errors.append(
+                _("Choose the pictures again: a browser does not keep them after an error.")
+            )
+    for index, step_form in enumerate(formset.forms):
+        step_form.current_image = originals[index][0] if index < len(originals) else None
+    return render(
+        request,
+        "heritage/lesson_form.html",
+        {
+            "craft": craft,
+            "lesson": lesson,
+            "form": form,
+            "formset": formset,
+            "errors": errors,
+            "in_review": lesson is not None and drafts.awaiting_review(lesson),
+            "changes_requested": drafts.changes_requested(lesson) if lesson else None,
+        },
+        status=status,
+    )
+
+
+@require_form_methods
+@programme_role_required(CRAFTSMAN)
+def lesson_new(request, craft_pk):
+    craft = get_object_or_404(drafts.crafts_of(request.user), pk=craft_pk)
+    return _lesson_form_view(request, craft)
+
+
+@require_form_methods
+@programme_role_required(CRAFTSMAN)
+def lesson_edit(request, pk):
+    lesson = get_object_or_404(drafts.lessons_of(request.user), pk=pk)
+    return _lesson_form_view(request, lesson.get_parent().specific, lesson)
+
+
+@require_safe
+@programme_role_required(CRAFTSMAN)
+def lesson_preview(request, pk):
+    """The latest draft of a lesson, as the public page will show it once approved."""
+    lesson = get_object_or_404(drafts.lessons_of(request.user), pk=pk)
+    latest = lesson.get_latest_revision_as_object()
+    return render(
+        request,
+        "heritage/lesson_preview.html",
+        {"page": latest, "self": latest, "craft": lesson.get_parent().specific},
     )

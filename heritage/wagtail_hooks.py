@@ -49,6 +49,14 @@ def heritage_workspace_items(request):
             section,
             14,
         )
+    if has_role(user, CRAFTSMAN):
+        yield WorkspaceItem(
+            _("My lessons"),
+            reverse("heritage:my_lessons"),
+            _("Draft new lessons of your craft or improve them; a manager reviews each change."),
+            section,
+            16,
+        )
     yield WorkspaceItem(
         _("Attendance reports"),
         reverse("heritage:reports"),
