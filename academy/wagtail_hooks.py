@@ -20,6 +20,11 @@ def register_academy_log_actions(actions):
         "academy.unlock_entry", _("Unlock logbook entry"), _("Manager unlocked a confirmed entry")
     )
     actions.register_action(
+        "academy.remove_photo",
+        _("Remove evidence photo"),
+        _("Mentor removed an evidence photo from the entry"),
+    )
+    actions.register_action(
         "academy.complete_pairing", _("Complete pairing"), _("Manager completed the pairing")
     )
 
