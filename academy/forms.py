@@ -74,6 +74,8 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Interpolated here, per request: at import time it would freeze one language.
         kept = entry.photos.count() if entry is not None else 0
+        if entry is not None:
+            self.fields["photos"].label = _("Add photos")
         self.fields["photos"].help_text = _(
             "Up to %(n)d photos, JPEG/PNG/GIF/WebP, 10 MB each."
         ) % {"n": MAX_PHOTOS_PER_ENTRY - kept}
