@@ -175,6 +175,18 @@ def pairing_status(request, pk):
     if not (manager or services.is_mentor_of(request.user, pairing)):
         raise PermissionDenied
     form = StatusForm(request.POST, manager=manager)
+    if (
+        form.is_valid()
+        and form.cleaned_data["status"] == Pairing.Status.WITHDRAWN
+        and pairing.is_open
+        and request.POST.get("confirm") != "yes"
+    ):
+        # Withdrawing cannot be undone: ask once more before saving it.
+        return render(
+            request,
+            "academy/pairing_status.html",
+            {"pairing": pairing, "form": form, "confirm_withdraw": True},
+        )
     if form.is_valid():
         try:
             services.change_status(
