@@ -71,6 +71,17 @@ def evidence_collection():
     return collection
 
 
+def hide_evidence_photos(images, request):
+    """The admin's image chooser without the evidence photos, except for managers.
+
+    Wagtail's collection permissions are inherited from the root, so a role that may choose
+    images anywhere (contest organizers) would otherwise see every apprentice's photos.
+    """
+    if roles.is_manager(request.user):
+        return images
+    return images.exclude(pk__in=EvidencePhoto.objects.values("image_id"))
+
+
 def check_photo(upload):
     """Refuse a file that is over the size limit or is not a JPEG/PNG/GIF/WebP image."""
     limit = settings.MAX_UPLOAD_SIZE

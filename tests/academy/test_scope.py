@@ -176,3 +176,28 @@ def test_the_apprentice_reads_but_changes_only_reflections(client, pairing, entr
         assert client.post(url).status_code == 403, url
     assert client.post(reverse("academy:pairing_status", args=[pairing.pk])).status_code == 403
     assert entry_with_photo.photos.count() == 1
+
+
+def test_evidence_photos_stay_out_of_the_admin_image_chooser(
+    client, pairing, entry_with_photo, manager, site_tree
+):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    photo = entry_with_photo.photos.get()
+    organizers = Group.objects.get(name="organizer")
+    GroupCollectionPermission.objects.get_or_create(
+        group=organizers,
+        collection=Collection.get_first_root_node(),
+        permission=Permission.objects.get(codename="choose_image"),
+    )
+    organizer = UserFactory(role="organizer")
+    organizer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    url = reverse("wagtailimages_chooser:choose_results")
+    client.force_login(organizer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert photo.image.title not in response.content.decode()
+    client.force_login(manager)
+    manager.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    assert photo.image.title in client.get(url).content.decode()
