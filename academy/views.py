@@ -64,7 +64,7 @@ def _pairings(user):
     return (
         Pairing.objects.for_user(user)
         .with_totals()
-        .select_related("mentor", "apprentice", "trade", "studio")
+        .select_related("mentor", "apprentice", "trade", "studio", "certificate")
     )
 
 
@@ -141,7 +141,6 @@ def pairing_detail(request, pk):
         .prefetch_related(
             "skills",
             Prefetch("photos", queryset=EvidencePhoto.objects.order_by("taken_at", "pk")),
-            "ratings__competency",
         )
         .order_by("-date", "-pk")
     )
@@ -648,6 +647,7 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
 # --- public calendar ----------------------------------------------------------------------
 
 
+@require_safe
 def activities_ical(request):
     """The upcoming activities of the academy as an iCalendar feed."""
     now = timezone.now()

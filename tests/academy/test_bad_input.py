@@ -216,3 +216,8 @@ def test_a_closed_pairing_refuses_edits_and_deletes(client, pairing, entry):
     assert client.post(reverse("academy:entry_delete", args=[entry.pk])).status_code == 400
     entry.refresh_from_db()
     assert entry.hours == 3
+
+
+def test_the_public_calendar_is_read_only(client):
+    assert client.post(reverse("academy:activities_ical")).status_code == 405
+    assert client.get(reverse("academy:activities_ical") + "?junk=1").status_code == 200
