@@ -365,7 +365,13 @@ def entry_confirm(request, pk):
     return render(
         request,
         "academy/entry_confirm.html",
-        {"entry": entry, "pairing": entry.pairing, "form": form},
+        {
+            "entry": entry,
+            "pairing": entry.pairing,
+            "form": form,
+            "photos": entry.photos.all(),
+            "ratings": entry.ratings.select_related("competency"),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -205,3 +205,14 @@ def test_a_photo_with_too_many_pixels_is_refused(client, pairing, side):
     assert "像素过多" in response.content.decode()
     assert not LogEntry.objects.exists()
     assert not EvidencePhoto.objects.exists()
+
+
+def test_the_apprentice_sees_ratings_and_photos_before_confirming(client, pairing, rated_entry):
+    client.force_login(pairing.apprentice)
+    page = client.get(reverse("academy:entry_confirm", args=[rated_entry.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    first = pairing.competencies.order_by("sort_order").first()
+    assert first.name in html and "初步接触" in html
+    for photo in rated_entry.photos.all():
+        assert reverse("academy:photo", args=[photo.pk, "thumb"]) in html
