@@ -35,6 +35,28 @@ def measure(bench):
             busiest.get_absolute_url(),
             user="demo-mentor",
         )
+    # The demo apprentice's pairing: the same pairing at every scale, with open entries.
+    own = Pairing.objects.filter(
+        mentor__username="demo-mentor", apprentice__username="demo-apprentice"
+    ).first()
+    if own is not None:
+        bench.get(
+            "academy: entries to confirm (demo-apprentice)",
+            own.get_absolute_url() + "?show=open",
+            user="demo-apprentice",
+        )
+        entry = own.entries.filter(confirmed_at__isnull=True).order_by("-date").first()
+        if entry is not None:
+            bench.get(
+                "academy: edit an open entry (demo-mentor)",
+                f"/app/academy/entries/{entry.pk}/edit/",
+                user="demo-mentor",
+            )
+    bench.get(
+        "academy: apprentice dashboard (demo-apprentice)",
+        "/app/academy/my/",
+        user="demo-apprentice",
+    )
     bench.call(
         "academy: totals of every pairing (DB aggregate)",
         lambda: list(Pairing.objects.with_totals().values("pk", "hours_logged")),

@@ -58,12 +58,7 @@ class EntryForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    photos = MultipleImageField(
-        label=_("Evidence photos"),
-        required=False,
-        help_text=_("Up to %(n)d photos, JPEG/PNG/GIF/WebP, 10 MB each.")
-        % {"n": MAX_PHOTOS_PER_ENTRY},
-    )
+    photos = MultipleImageField(label=_("Evidence photos"), required=False)
 
     def __init__(self, *args, pairing, entry=None, **kwargs):
         self.pairing, self.entry = pairing, entry
@@ -77,6 +72,13 @@ class EntryForm(forms.Form):
         else:
             kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        # Interpolated here, per request: at import time it would freeze one language.
+        kept = entry.photos.count() if entry is not None else 0
+        if entry is not None:
+            self.fields["photos"].label = _("Add photos")
+        self.fields["photos"].help_text = _(
+            "Up to %(n)d photos, JPEG/PNG/GIF/WebP, 10 MB each."
+        ) % {"n": MAX_PHOTOS_PER_ENTRY - kept}
         self.competencies = list(pairing.competencies.order_by("sort_order", "pk"))
         current = {}
         if entry is not None:
@@ -124,10 +126,15 @@ class EntryForm(forms.Form):
         return cleaned
 
     def ratings(self):
+        """The ratings posted: a rating, or None for "not worked on" (clears it on edit).
+
+        A competency whose field was not posted at all is left out, so editing an entry
+        keeps the ratings it had unless they are changed.
+        """
         return {
-            competency: self.cleaned_data[f"competency_{competency.pk}"]
+            competency: self.cleaned_data.get(f"competency_{competency.pk}")
             for competency in self.competencies
-            if self.cleaned_data.get(f"competency_{competency.pk}")
+            if self.add_prefix(f"competency_{competency.pk}") in self.data
         }
 
 
@@ -176,13 +183,18 @@ class StatusForm(forms.Form):
 class PairingFilter(django_filters.FilterSet):
     """The manager's filters over every pairing."""
 
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Pairing.Status.choices)
-    trade = django_filters.ModelChoiceFilter(label=_("Trade"), queryset=Trade.objects.all())
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Pairing.Status.choices, empty_label=_("All statuses")
+    )
+    trade = django_filters.ModelChoiceFilter(
+        label=_("Trade"), queryset=Trade.objects.all(), empty_label=_("All trades")
+    )
     mentor = django_filters.ModelChoiceFilter(
         label=_("Mentor"),
         queryset=get_user_model()
         .objects.filter(groups__name=roles.MENTOR)
         .order_by("first_name", "username"),
+        empty_label=_("All mentors"),
     )
     stale = django_filters.BooleanFilter(
         label=_("Only stale (no entry for 30 days)"),
@@ -199,6 +211,13 @@ class PairingFilter(django_filters.FilterSet):
     class Meta:
         model = Pairing
         fields = ["status", "trade", "mentor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People by their name, not their login.
+        self.form.fields["mentor"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
 
     def filter_ready(self, queryset, name, value):
         if not value:

@@ -6,6 +6,7 @@ message a user can read, and saves everything or nothing.
 
 import datetime
 import uuid
+import warnings
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,6 +38,8 @@ EVIDENCE_COLLECTION = "学徒成长证据（不公开）"
 MAX_PHOTOS_PER_ENTRY = 6
 MAX_SKILLS_PER_ENTRY = 10
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+# A phone photo is 12–50 megapixels; a small file that claims far more is a decompression bomb.
+MAX_PHOTO_PIXELS = 80_000_000
 EXIF_IFD = 0x8769
 EXIF_DATETIME_ORIGINAL = 36867
 EXIF_DATETIME = 306
@@ -68,6 +71,17 @@ def evidence_collection():
     return collection
 
 
+def hide_evidence_photos(images, request):
+    """The admin's image chooser without the evidence photos, except for managers.
+
+    Wagtail's collection permissions are inherited from the root, so a role that may choose
+    images anywhere (contest organizers) would otherwise see every apprentice's photos.
+    """
+    if roles.is_manager(request.user):
+        return images
+    return images.exclude(pk__in=EvidencePhoto.objects.values("image_id"))
+
+
 def check_photo(upload):
     """Refuse a file that is over the size limit or is not a JPEG/PNG/GIF/WebP image."""
     limit = settings.MAX_UPLOAD_SIZE
@@ -79,9 +93,14 @@ def check_photo(upload):
         )
     try:
         upload.seek(0)
-        with PILImage.open(upload) as image:
-            image_format = image.format
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(upload) as image:
+                image_format = image.format
+                width, height = image.size
+                image.verify()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+        raise _too_many_pixels(upload) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("“%(name)s” is not an image (JPEG, PNG, GIF or WebP).") % {"name": upload.name},
@@ -89,12 +108,22 @@ def check_photo(upload):
         ) from error
     finally:
         upload.seek(0)
+    if width * height > MAX_PHOTO_PIXELS:
+        raise _too_many_pixels(upload)
     if image_format not in IMAGE_FORMATS:
         raise ValidationError(
             _("“%(name)s” is not an image (JPEG, PNG, GIF or WebP).") % {"name": upload.name},
             code="not_image",
         )
     return image_format
+
+
+def _too_many_pixels(upload):
+    return ValidationError(
+        _("“%(name)s” has too many pixels (at most %(n)d megapixels).")
+        % {"name": upload.name, "n": MAX_PHOTO_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
 
 
 def capture_time(upload):
@@ -104,7 +133,13 @@ def capture_time(upload):
         with PILImage.open(upload) as image:
             exif = image.getexif()
             raw = exif.get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        PILImage.DecompressionBombError,
+    ):
         return None
     finally:
         upload.seek(0)
@@ -162,7 +197,9 @@ def check_entry_rules(pairing, date, hours, entry=None):
 def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(), entry=None):
     """Create or change an entry with its ratings and photos, all or nothing.
 
-    ``ratings`` maps a Competency to a rating (1–3); ``photos`` are uploaded files.
+    ``ratings`` maps a Competency to a rating (1–3), or to None to clear that competency's
+    rating; competencies left out keep the rating they have. ``photos`` are new uploads,
+    added to the entry's photos (a photo is removed with ``remove_photo``).
     """
     if not is_mentor_of(user, pairing):
         raise PermissionDenied
@@ -193,12 +230,7 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
     entry.date, entry.hours, entry.notes = date, hours, notes
     entry.save()
     _set_skills(entry, skills, created)
-    if not created:
-        entry.ratings.all().delete()
-    EntryCompetency.objects.bulk_create(
-        EntryCompetency(entry=entry, competency=competency, rating=rating)
-        for competency, rating in ratings.items()
-    )
+    _set_ratings(entry, ratings, created)
     if photos:
         collection = evidence_collection()
         EvidencePhoto.objects.bulk_create(
@@ -208,6 +240,28 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
         Pairing.objects.filter(pk=pairing.pk).update(stale_flagged_on=None)
     log(entry, "wagtail.create" if created else "wagtail.edit", user=user)
     return entry
+
+
+def _set_ratings(entry, ratings, created):
+    """Add, change or clear the ratings given; keep the others (bounded: four queries)."""
+    current = {} if created else {rating.competency_id: rating for rating in entry.ratings.all()}
+    to_create, to_update, to_clear = [], [], []
+    for competency, value in ratings.items():
+        existing = current.get(competency.pk)
+        if value is None:
+            if existing is not None:
+                to_clear.append(existing.pk)
+        elif existing is None:
+            to_create.append(EntryCompetency(entry=entry, competency=competency, rating=value))
+        elif existing.rating != value:
+            existing.rating = value
+            to_update.append(existing)
+    if to_clear:
+        EntryCompetency.objects.filter(pk__in=to_clear).delete()
+    if to_update:
+        EntryCompetency.objects.bulk_update(to_update, ["rating"])
+    if to_create:
+        EntryCompetency.objects.bulk_create(to_create)
 
 
 def _set_skills(entry, names, created):
@@ -222,6 +276,37 @@ def _set_skills(entry, names, created):
         if name not in tags:  # a new skill: rare, and at most MAX_SKILLS_PER_ENTRY of them
             tags[name] = Tag.objects.create(name=name)
     SkillTag.objects.bulk_create(SkillTag(content_object=entry, tag=tags[name]) for name in names)
+
+
+def check_entry_open(entry, pairing=None):
+    """Why the mentor may not change this entry or its photos any more, or None."""
+    pairing = pairing or entry.pairing
+    if entry.is_confirmed:
+        return _("This entry is confirmed and locked; it cannot be changed.")
+    if not pairing.accepts_entries:
+        return _("This pairing is %(status)s: its logbook cannot be changed.") % {
+            "status": pairing.get_status_display().lower()
+        }
+    return None
+
+
+@transaction.atomic
+def remove_photo(photo, user):
+    """The mentor removes one evidence photo of an entry that is not confirmed yet."""
+    # Lock the entry first, as confirming does, so a confirmation cannot slip in between.
+    entry = LogEntry.objects.select_for_update().get(pk=photo.entry_id)
+    photo = EvidencePhoto.objects.select_related("image").get(pk=photo.pk, entry=entry)
+    pairing = Pairing.objects.get(pk=entry.pairing_id)
+    if not is_mentor_of(user, pairing):
+        raise PermissionDenied
+    refusal = check_entry_open(entry, pairing)
+    if refusal:
+        raise ValidationError(refusal)
+    image = photo.image
+    log(entry, "academy.remove_photo", user=user, data={"photo": photo.pk})
+    photo.delete()
+    image.delete()  # Wagtail removes the file and its renditions once the transaction commits
+    return entry
 
 
 @transaction.atomic
@@ -260,12 +345,18 @@ def unlock_entry(entry, user, reason):
 
 @transaction.atomic
 def delete_entry(entry, user):
+    """The mentor deletes an entry that is not confirmed, with its photos' images."""
+    entry = LogEntry.objects.select_for_update().select_related("pairing").get(pk=entry.pk)
     if not is_mentor_of(user, entry.pairing):
         raise PermissionDenied
-    if entry.is_confirmed:
-        raise ValidationError(_("This entry is confirmed and locked; it cannot be changed."))
+    refusal = check_entry_open(entry)
+    if refusal:
+        raise ValidationError(refusal)
+    image_ids = list(entry.photos.values_list("image_id", flat=True))
     log(entry, "wagtail.delete", user=user)
     entry.delete()
+    if image_ids:
+        get_image_model().objects.filter(pk__in=image_ids).delete()
 
 
 # --- pairings ------------------------------------------------------------------------------

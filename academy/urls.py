@@ -21,6 +21,7 @@ urlpatterns = [
     path("entries/<int:pk>/confirm/", views.entry_confirm, name="entry_confirm"),
     path("entries/<int:pk>/unlock/", views.entry_unlock, name="entry_unlock"),
     path("entries/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
+    path("photos/<int:pk>/remove/", views.photo_remove, name="photo_remove"),
     path("photos/<int:pk>/<str:size>/", views.photo, name="photo"),
     path("activities.ics", views.activities_ical, name="activities_ical"),
 ]

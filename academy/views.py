@@ -4,6 +4,7 @@ Every view reads through ``Pairing.objects.for_user``: outside one's scope is a 
 """
 
 import datetime
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import ListView
 from icalendar import Calendar, Event
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
@@ -29,13 +31,40 @@ from .models import ActivityPage, EvidencePhoto, LogEntry, Pairing
 from .models.pages import paginate
 
 PHOTO_SIZES = {"thumb": "fill-240x180", "large": "max-1200x1200"}
+WORKSPACE_ROLES = (roles.MENTOR, roles.APPRENTICE, roles.MANAGER)
+ENTRY_FILTERS = {"", "open"}
+
+
+def workspace_view(view):
+    """Logged in, and a mentor, an apprentice or a manager: anyone else gets a 403.
+
+    Within the roles, scope comes from the data: another's pairing is a 404.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles.has_role(request.user, *WORKSPACE_ROLES):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _refused(request, pairing, message, back, status=400):
+    """A refusal page: what was refused, why, and the way back (nothing is saved)."""
+    return render(
+        request,
+        "academy/refused.html",
+        {"pairing": pairing, "message": message, "back": back},
+        status=status,
+    )
 
 
 def _pairings(user):
     return (
         Pairing.objects.for_user(user)
         .with_totals()
-        .select_related("mentor", "apprentice", "trade", "studio")
+        .select_related("mentor", "apprentice", "trade", "studio", "certificate")
     )
 
 
@@ -68,13 +97,18 @@ def _refuse(form, error):
 # --- dashboard and pairing ----------------------------------------------------------------
 
 
-@login_required
+@workspace_view
+@require_safe
 def dashboard(request):
-    """My pairings: a mentor's apprentices, an apprentice's mentor, with progress at a glance."""
+    """My pairings: a mentor's apprentices, an apprentice's mentor, with progress at a glance.
+
+    Each card carries its hours bar and its flags (stale, entries to confirm, ready to
+    complete, past the planned end), all from the annotated totals: no query per card.
+    """
     user = request.user
+    mine = Pairing.objects.filter(Q(mentor=user) | Q(apprentice=user))
     pairings = (
-        Pairing.objects.filter(Q(mentor=user) | Q(apprentice=user))
-        .with_totals()
+        mine.with_totals()
         .select_related("mentor", "apprentice", "trade", "studio")
         .order_by("status", "-start", "pk")
     )
@@ -92,15 +126,21 @@ def dashboard(request):
     )
 
 
-@login_required
+@workspace_view
+@require_safe
 def pairing_detail(request, pk):
     pairing = _pairing_or_404(request.user, pk)
+    show = request.GET.get("show", "")
+    if show not in ENTRY_FILTERS:
+        raise Http404("unknown entry filter")
+    entries = pairing.entries.all()
+    if show == "open":
+        entries = entries.filter(confirmed_at__isnull=True)
     entries = (
-        pairing.entries.select_related("confirmed_by")
+        entries.select_related("confirmed_by")
         .prefetch_related(
             "skills",
             Prefetch("photos", queryset=EvidencePhoto.objects.order_by("taken_at", "pk")),
-            "ratings__competency",
         )
         .order_by("-date", "-pk")
     )
@@ -111,6 +151,7 @@ def pairing_detail(request, pk):
         {
             "pairing": pairing,
             "entries": paginate(request, entries, per_page=20),
+            "show": show,
             "competency_map": services.competency_map(pairing),
             "hours_series": services.hours_series(pairing),
             "skills_series": services.skills_series(pairing),
@@ -125,7 +166,7 @@ def pairing_detail(request, pk):
     )
 
 
-@login_required
+@workspace_view
 @require_POST
 def pairing_status(request, pk):
     pairing = _pairing_or_404(request.user, pk)
@@ -133,6 +174,18 @@ def pairing_status(request, pk):
     if not (manager or services.is_mentor_of(request.user, pairing)):
         raise PermissionDenied
     form = StatusForm(request.POST, manager=manager)
+    if (
+        form.is_valid()
+        and form.cleaned_data["status"] == Pairing.Status.WITHDRAWN
+        and pairing.is_open
+        and request.POST.get("confirm") != "yes"
+    ):
+        # Withdrawing cannot be undone: ask once more before saving it.
+        return render(
+            request,
+            "academy/pairing_status.html",
+            {"pairing": pairing, "form": form, "confirm_withdraw": True},
+        )
     if form.is_valid():
         try:
             services.change_status(
@@ -151,11 +204,23 @@ def pairing_status(request, pk):
     )
 
 
-@login_required
+@workspace_view
+@require_http_methods(["GET", "HEAD", "POST"])
 def pairing_complete(request, pk):
+    """The manager completes a pairing whose targets are met, which issues the certificate."""
     pairing = _pairing_or_404(request.user, pk)
     if not roles.is_manager(request.user):
         raise PermissionDenied
+    if pairing.status == Pairing.Status.COMPLETED:
+        if request.method == "POST":
+            return _refused(
+                request,
+                pairing,
+                _("This pairing is already completed."),
+                pairing.get_absolute_url(),
+            )
+        messages.info(request, _("This pairing is already completed."))
+        return redirect(pairing)
     status, error = 200, None
     if request.method == "POST":
         try:
@@ -180,29 +245,37 @@ def pairing_complete(request, pk):
 # --- logbook entries ----------------------------------------------------------------------
 
 
-@login_required
+@workspace_view
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request, pk):
     pairing = _pairing_or_404(request.user, pk)
     if not services.is_mentor_of(request.user, pairing):
         raise PermissionDenied
     if not pairing.accepts_entries:
-        messages.error(
-            request,
-            _("This pairing is %(status)s: no more entries can be logged.")
-            % {"status": pairing.get_status_display().lower()},
-        )
-        return redirect(pairing)
+        message = _("This pairing is %(status)s: no more entries can be logged.") % {
+            "status": pairing.get_status_display().lower()
+        }
+        return _locked(request, pairing, message, pairing.get_absolute_url())
     return _entry_form(request, pairing, None)
 
 
-@login_required
+def _locked(request, pairing, message, back):
+    """A locked entry or a closed pairing: a GET goes back with the message, a POST is a 400."""
+    if request.method == "POST":
+        return _refused(request, pairing, message, back)
+    messages.error(request, message)
+    return redirect(back)
+
+
+@workspace_view
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request, pk):
     entry = _entry_or_404(request.user, pk)
     if not services.is_mentor_of(request.user, entry.pairing):
         raise PermissionDenied
-    if entry.is_confirmed:
-        messages.error(request, _("This entry is confirmed and locked; it cannot be changed."))
-        return redirect(entry)
+    refusal = services.check_entry_open(entry)
+    if refusal:
+        return _locked(request, entry.pairing, refusal, entry.get_absolute_url())
     return _entry_form(request, entry.pairing, entry)
 
 
@@ -238,12 +311,18 @@ def _entry_form(request, pairing, entry):
     return render(
         request,
         "academy/entry_form.html",
-        {"pairing": pairing, "entry": entry, "form": form},
+        {
+            "pairing": pairing,
+            "entry": entry,
+            "form": form,
+            "photos": entry.photos.all() if entry is not None else [],
+        },
         status=status,
     )
 
 
-@login_required
+@workspace_view
+@require_safe
 def entry_detail(request, pk):
     entry = _entry_or_404(request.user, pk)
     return render(
@@ -257,17 +336,23 @@ def entry_detail(request, pk):
             "is_mentor": services.is_mentor_of(request.user, entry.pairing),
             "is_apprentice": services.is_apprentice_of(request.user, entry.pairing),
             "is_manager": roles.is_manager(request.user),
+            "can_change": services.check_entry_open(entry) is None,
             "confirm_form": ConfirmForm(initial={"reflection": entry.reflection}),
             "unlock_form": UnlockForm(),
         },
     )
 
 
-@login_required
+@workspace_view
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_confirm(request, pk):
     entry = _entry_or_404(request.user, pk)
     if not services.is_apprentice_of(request.user, entry.pairing):
         raise PermissionDenied
+    if entry.is_confirmed:
+        return _locked(
+            request, entry.pairing, _("This entry is already confirmed."), entry.get_absolute_url()
+        )
     form = ConfirmForm(request.POST or None, initial={"reflection": entry.reflection})
     if request.method == "POST" and form.is_valid():
         try:
@@ -280,12 +365,18 @@ def entry_confirm(request, pk):
     return render(
         request,
         "academy/entry_confirm.html",
-        {"entry": entry, "pairing": entry.pairing, "form": form},
+        {
+            "entry": entry,
+            "pairing": entry.pairing,
+            "form": form,
+            "photos": entry.photos.all(),
+            "ratings": entry.ratings.select_related("competency"),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
 
-@login_required
+@workspace_view
 @require_POST
 def entry_unlock(request, pk):
     entry = _entry_or_404(request.user, pk)
@@ -308,23 +399,63 @@ def entry_unlock(request, pk):
     )
 
 
-@login_required
+@workspace_view
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request, pk):
     entry = _entry_or_404(request.user, pk)
     if not services.is_mentor_of(request.user, entry.pairing):
         raise PermissionDenied
-    if entry.is_confirmed:
-        messages.error(request, _("This entry is confirmed and locked; it cannot be changed."))
-        return redirect(entry)
+    refusal = services.check_entry_open(entry)
+    if refusal:
+        return _locked(request, entry.pairing, refusal, entry.get_absolute_url())
     if request.method == "POST":
         pairing = entry.pairing
-        services.delete_entry(entry, request.user)
+        try:
+            services.delete_entry(entry, request.user)
+        except ValidationError as error:
+            return _refused(request, pairing, " ".join(error.messages), entry.get_absolute_url())
         messages.success(request, _("The entry is deleted."))
         return redirect(pairing)
-    return render(request, "academy/entry_delete.html", {"entry": entry, "pairing": entry.pairing})
+    return render(
+        request,
+        "academy/entry_delete.html",
+        {"entry": entry, "pairing": entry.pairing, "photo_count": entry.photos.count()},
+    )
 
 
-@login_required
+@workspace_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def photo_remove(request, pk):
+    """The mentor removes one evidence photo from an entry not yet confirmed, after asking."""
+    evidence = get_object_or_404(
+        EvidencePhoto.objects.filter(
+            entry__in=services.entries_for_user(request.user)
+        ).select_related("entry", "entry__pairing", "entry__pairing__apprentice"),
+        pk=pk,
+    )
+    entry, pairing = evidence.entry, evidence.entry.pairing
+    if not services.is_mentor_of(request.user, pairing):
+        raise PermissionDenied
+    back = reverse("academy:entry_edit", args=[entry.pk])
+    refusal = services.check_entry_open(entry, pairing)
+    if refusal:
+        return _locked(request, pairing, refusal, entry.get_absolute_url())
+    if request.method == "POST":
+        try:
+            services.remove_photo(evidence, request.user)
+        except ValidationError as error:
+            return _refused(request, pairing, " ".join(error.messages), entry.get_absolute_url())
+        messages.success(request, _("The photo is removed from the entry."))
+        return redirect(back)
+    return render(
+        request,
+        "academy/photo_remove.html",
+        {"photo": evidence, "entry": entry, "pairing": pairing, "back": back},
+    )
+
+
+@workspace_view
+@require_safe
 def photo(request, pk, size):
     """An evidence photo, resized by Wagtail, for those who may see its pairing only."""
     if size not in PHOTO_SIZES:
@@ -371,6 +502,10 @@ class LogbookExportView(SpreadsheetExportMixin, ListView):
         "reflection",
         "confirmed_at",
     ]
+
+    @method_decorator(workspace_view)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         self.pairing = _pairing_or_404(self.request.user, self.kwargs["pk"])
@@ -518,6 +653,7 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
 # --- public calendar ----------------------------------------------------------------------
 
 
+@require_safe
 def activities_ical(request):
     """The upcoming activities of the academy as an iCalendar feed."""
     now = timezone.now()

@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from core.roles import APPRENTICE, MANAGER, MENTOR, has_role
 from core.workspace import HOOK_NAME, WorkspaceItem
 
+from .services import hide_evidence_photos
 from .viewsets import AcademyViewSetGroup
 
 register_snippet(AcademyViewSetGroup)
@@ -20,8 +21,17 @@ def register_academy_log_actions(actions):
         "academy.unlock_entry", _("Unlock logbook entry"), _("Manager unlocked a confirmed entry")
     )
     actions.register_action(
+        "academy.remove_photo",
+        _("Remove evidence photo"),
+        _("Mentor removed an evidence photo from the entry"),
+    )
+    actions.register_action(
         "academy.complete_pairing", _("Complete pairing"), _("Manager completed the pairing")
     )
+
+
+# Evidence photos name an apprentice: only managers may pick them in the admin's chooser.
+hooks.register("construct_image_chooser_queryset", hide_evidence_photos)
 
 
 @hooks.register(HOOK_NAME)

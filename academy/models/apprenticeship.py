@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.managers import TaggableManager
@@ -130,10 +131,11 @@ class Pairing(models.Model):
     """A mentor and an apprentice in a trade, with targets to reach (师徒结对)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        ON_BREAK = "on_break", _("On break")
-        COMPLETED = "completed", _("Completed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # A context: "Active" means something else elsewhere in the shared catalogue.
+        ACTIVE = "active", pgettext_lazy("pairing status", "Active")
+        ON_BREAK = "on_break", pgettext_lazy("pairing status", "On break")
+        COMPLETED = "completed", pgettext_lazy("pairing status", "Completed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("pairing status", "Withdrawn")
 
     OPEN_STATUSES = (Status.ACTIVE, Status.ON_BREAK)
 
@@ -284,6 +286,15 @@ class Pairing(models.Model):
             and self.days_since_last_entry > STALE_AFTER_DAYS
             and (timezone.localdate() - self.start).days > STALE_AFTER_DAYS
         )
+
+    @property
+    def is_overdue(self):
+        """Still open after its planned end."""
+        return self.is_open and self.planned_end < timezone.localdate()
+
+    @property
+    def ready_to_complete(self):
+        return self.status == self.Status.ACTIVE and self.targets_met
 
     @property
     def targets_met(self):

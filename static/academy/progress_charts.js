@@ -14,7 +14,7 @@
         chart.setOption({
             tooltip: { trigger: "axis" },
             legend: { bottom: 0 },
-            grid: { left: 40, right: 16, top: 24, bottom: 48 },
+            grid: { left: 40, right: 16, top: 24, bottom: 56, containLabel: true },
             xAxis: { type: "category", data: hours.labels },
             yAxis: { type: "value" },
             series: [
@@ -23,7 +23,7 @@
                     name: labels.total, type: "line", data: hours.cumulative, smooth: true,
                     itemStyle: { color: "#a8261d" },
                     markLine: { symbol: "none", data: [{ yAxis: hours.target, name: labels.target }],
-                                label: { formatter: labels.target + " {c}" } }
+                                label: { position: "insideEndTop", formatter: labels.target + " {c}" } }
                 }
             ]
         });
@@ -35,7 +35,7 @@
         var bars = echarts.init(skillsNode);
         bars.setOption({
             tooltip: {},
-            grid: { left: 96, right: 16, top: 8, bottom: 24 },
+            grid: { left: 8, right: 16, top: 8, bottom: 24, containLabel: true },
             xAxis: { type: "value", minInterval: 1 },
             yAxis: { type: "category", data: skills.labels.slice().reverse() },
             series: [{ name: labels.sessions, type: "bar", data: skills.counts.slice().reverse(), itemStyle: { color: "#2f7a3b" } }]

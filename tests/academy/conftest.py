@@ -1,11 +1,21 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.factories import UserFactory
 from tests.factories.academy import PairingFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches renditions in the default cache; ids repeat from test to test, and a
+    rendition cached by an earlier test points into that test's (deleted) media folder."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

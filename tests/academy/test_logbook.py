@@ -102,9 +102,12 @@ def test_no_entry_on_a_closed_pairing(client, pairing, status):
     Pairing.objects.filter(pk=pairing.pk).update(status=status)
     client.force_login(pairing.mentor)
     response = _post_entry(client, pairing)
-    assert response.status_code == 302  # sent back with a message
+    assert response.status_code == 400
+    assert "不能再记录" in response.content.decode()
     assert not LogEntry.objects.exists()
-    page = client.get(pairing.get_absolute_url())
+    # Opening the form sends the mentor back to the pairing, with the reason.
+    page = client.get(reverse("academy:entry_create", args=[pairing.pk]), follow=True)
+    assert page.redirect_chain[-1][0] == pairing.get_absolute_url()
     assert "不能再记录" in page.content.decode()
 
 
@@ -145,7 +148,8 @@ def test_apprentice_reflects_and_confirms_which_locks_the_entry(client, pairing)
         reverse("academy:entry_edit", args=[entry.pk]),
         {"date": entry.date.isoformat(), "hours": "9"},
     )
-    assert edit.status_code == 302
+    assert edit.status_code == 400
+    assert "已确认并锁定" in edit.content.decode()
     entry.refresh_from_db()
     assert entry.hours == Decimal("3")
     assert "已确认" in client.get(entry.get_absolute_url()).content.decode()

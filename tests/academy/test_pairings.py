@@ -96,6 +96,24 @@ def test_mentor_puts_a_pairing_on_break_with_a_reason(client, pairing):
     assert client.post(url, {"status": "active"}).status_code == 403
 
 
+def test_withdrawing_asks_first(client, pairing, manager):
+    client.force_login(manager)
+    url = reverse("academy:pairing_status", args=[pairing.pk])
+    ask = client.post(url, {"status": "withdrawn", "reason": "调岗"})
+    assert ask.status_code == 200
+    html = ask.content.decode()
+    assert "终止结对" in html and 'name="confirm" value="yes"' in html
+    pairing.refresh_from_db()
+    assert pairing.status == "active"  # asking saved nothing
+    done = client.post(url, {"status": "withdrawn", "reason": "调岗", "confirm": "yes"})
+    assert done.status_code == 302
+    pairing.refresh_from_db()
+    assert pairing.status == "withdrawn"
+    again = client.post(url, {"status": "active", "confirm": "yes"})
+    assert again.status_code == 400
+    assert "已出师或已终止的结对不能更改状态" in again.content.decode()
+
+
 def _meet_targets(pairing):
     entry = LogEntryFactory(pairing=pairing, hours=Decimal("10"))
     EntryCompetency.objects.bulk_create(

@@ -96,3 +96,38 @@ def test_saving_an_entry_is_bounded(client, django_assert_max_num_queries):
         response = client.post(reverse("academy:entry_create", args=[pairing.pk]), data)
     assert response.status_code == 302
     assert EntryCompetency.objects.count() == 6
+
+
+def test_a_completed_pairing_page_costs_what_an_active_one_does(client):
+    from core.certificates import issue_certificate
+    from core.models import Certificate
+
+    mentor = UserFactory(username="mentor-c", role="mentor")
+    active, completed = _grow(mentor, 2, 5)
+    certificate = issue_certificate(
+        source=completed,
+        kind=Certificate.Kind.APPRENTICESHIP,
+        recipient_name="徒弟",
+        title="出师",
+        details="",
+    )
+    Pairing.objects.filter(pk=completed.pk).update(
+        status=Pairing.Status.COMPLETED, certificate=certificate
+    )
+    client.force_login(mentor)
+    assert _count(client, completed.get_absolute_url()) == _count(client, active.get_absolute_url())
+
+
+def test_editing_an_entry_is_bounded(client, django_assert_max_num_queries):
+    mentor = UserFactory(username="mentor-e", role="mentor")
+    pairing = _grow(mentor, 1, 1)[0]
+    entry = pairing.entries.get()
+    client.force_login(mentor)
+    competency = pairing.competencies.first()
+    url = reverse("academy:entry_edit", args=[entry.pk])
+    data = {"date": entry.date.isoformat(), "hours": "4", f"competency_{competency.pk}": "3"}
+    client.get(url)
+    with django_assert_max_num_queries(30):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert entry.ratings.get().rating == 3

@@ -54,4 +54,5 @@ def test_stale_badge_on_the_dashboard(client, pairing):
     )
     client.force_login(pairing.mentor)
     html = client.get(reverse("academy:dashboard")).content.decode()
-    assert "badge--stale" in html
+    assert "pairing-card--stale" in html
+    assert "90天无记录" in html  # no entry since the pairing started, 90 days ago
