@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 from PIL import Image
@@ -13,6 +14,14 @@ from tests.factories import UserFactory
 def _media_root(settings, tmp_path):
     """Every test writes uploads into its own temporary folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees another's cached pages or image renditions."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
