@@ -22,7 +22,11 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, contest, **kwargs):
         super().__init__(*args, **kwargs)
         self.contest = contest
-        self.fields["event"].queryset = contest.events.all()
+        events = contest.events.all()
+        self.fields["event"].queryset = events
+        only = list(events[:2])
+        if len(only) == 1:  # one event: nothing to choose
+            self.fields["event"].initial = only[0].pk
 
     def clean(self):
         data = super().clean()

@@ -211,7 +211,12 @@ def scheme(request, pk):
     locked = Score.objects.filter(criterion__event=event).exists()
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, instance=event, prefix="event")
-    criteria = CriterionFormSet(data, instance=event, prefix="criteria")
+    # Once scores exist the criteria are shown read-only and not posted; a stale page that
+    # still posts them is refused if it changes them.
+    criteria_posted = data is not None and "criteria-TOTAL_FORMS" in data
+    criteria = CriterionFormSet(
+        data if (criteria_posted or not locked) else None, instance=event, prefix="criteria"
+    )
     tiers = AwardTierFormSet(data, instance=event, prefix="tiers")
     past_events = (
         Event.objects.for_organizer(request.user)
@@ -224,19 +229,20 @@ def scheme(request, pk):
     copy_form = CopySchemeForm(events=past_events)
     status = 200
     if request.method == "POST":
-        if locked and criteria.has_changed():
+        if locked and criteria_posted and criteria.has_changed():
             messages.error(request, _("Scores exist already: criteria cannot change."))
             status = 400
-        elif form.is_valid() and criteria.is_valid() and tiers.is_valid():
+        elif form.is_valid() and tiers.is_valid() and (locked or criteria.is_valid()):
             with transaction.atomic():
                 form.save()
-                saved = criteria.save(commit=False)
-                for position, criterion in enumerate(saved):
-                    if criterion.position == 0:
-                        criterion.position = position
-                    criterion.save()
-                for criterion in criteria.deleted_objects:
-                    criterion.delete()
+                if not locked:
+                    saved = criteria.save(commit=False)
+                    for position, criterion in enumerate(saved):
+                        if criterion.position == 0:
+                            criterion.position = position
+                        criterion.save()
+                    for criterion in criteria.deleted_objects:
+                        criterion.delete()
                 for position, tier in enumerate(tiers.save(commit=False)):
                     tier.position = position
                     tier.save()
@@ -259,6 +265,7 @@ def scheme(request, pk):
             "copy_form": copy_form,
             "upload_form": UploadForm(),
             "locked": locked,
+            "criteria_list": list(event.criteria.all()) if locked else [],
         },
         status=status,
     )
