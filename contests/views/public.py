@@ -102,8 +102,13 @@ def register(request, contest):
 
 
 def objection(request, results_page):
-    if results_page.stage != Stage.NOTICE or request.method != "POST":
+    if request.method != "POST":
         return redirect(results_page.url)
+    if results_page.stage != Stage.NOTICE:
+        # A form left open after the notice ended: say so instead of dropping it silently.
+        messages.error(request, _("The public notice has ended: objections are closed."))
+        context = results_page.get_context(request)
+        return TemplateResponse(request, "contests/results_page.html", context, status=400)
     form = ObjectionForm(request.POST)
     if form.is_valid():
         item = form.save(commit=False)
