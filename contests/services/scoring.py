@@ -112,6 +112,15 @@ def save_sheet(sheet, data, entrants, criteria, user, submit=False):
                 condition |= Q(entrant_id=entrant_id, criterion_id=criterion_id)
             Score.objects.filter(condition, sheet=sheet).delete()
         if submit:
+            event = sheet.event
+            if not (event.criteria.exists() and event.entrants.active().exists()):
+                transaction.set_rollback(True)
+                return 0, {
+                    "__all__": _(
+                        "There is nothing to score yet: the event has no criteria or no "
+                        "competing entrant. Ask the organizer."
+                    )
+                }
             missing = sheet_missing_count(sheet)
             if missing:
                 transaction.set_rollback(True)

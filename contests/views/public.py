@@ -75,6 +75,10 @@ def register(request, contest):
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, "contests/register.html", context, status=status)
     form = RegistrationForm(request.POST or None, contest=contest)
+    if not form.fields["event"].queryset.exists():
+        context["no_events"] = True
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "contests/register.html", context, status=status)
     if request.method == "POST" and form.is_valid():
         event = form.cleaned_data["event"]
         try:

@@ -348,3 +348,25 @@ def test_editing_one_award_tier_keeps_the_order_of_the_others(client, contest, o
         ("三等奖", 2),
         ("优胜奖", 5),
     ]
+
+
+def test_a_judge_cannot_submit_a_sheet_with_nothing_to_score(client, contest):
+    from contests.models import Sheet
+    from tests.factories.contests import SheetFactory
+
+    event = EventFactory(contest=contest, name="焊接")  # no criteria, no entrants yet
+    sheet = SheetFactory(event=event)
+    client.force_login(sheet.judge)
+    response = client.post(f"/app/contests/judging/sheet/{sheet.pk}/", {"action": "submit"})
+    assert response.status_code == 400
+    assert "还没有可评分的内容" in response.content.decode()
+    assert not Sheet.objects.get(pk=sheet.pk).is_submitted
+
+
+def test_registration_without_events_says_so(client, contest):
+    response = client.get(contest.url + "register/")
+    assert response.status_code == 200
+    assert "尚未公布" in response.content.decode()
+    response = client.post(contest.url + "register/", {"name": "甲", "unit": "乙"})
+    assert response.status_code == 400
+    assert not Entrant.objects.exists()
