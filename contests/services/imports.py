@@ -239,6 +239,7 @@ def import_entrants(contest, upload):
     table = parse_table(read_rows(upload), ENTRANT_HEADERS, ENTRANT_REQUIRED)
     h = table.headers
     events = {event.name: event for event in contest.events.all()}
+    known_events = "、".join(sorted(events)[:10]) or "—"
     existing = set(Entrant.objects.filter(event__contest=contest).values_list("event_id", "bib"))
     existing_people = set(
         Entrant.objects.filter(event__contest=contest).values_list("event_id", "name", "unit")
@@ -262,7 +263,8 @@ def import_entrants(contest, upload):
                 Problem(
                     number,
                     h["event"],
-                    _("Unknown event “%(event)s”.") % {"event": values["event"]},
+                    _("Unknown event “%(event)s” (this contest has: %(known)s).")
+                    % {"event": values["event"], "known": known_events},
                 )
             )
         bib = values.get("bib", "")

@@ -140,7 +140,14 @@ def import_entrants_view(request, pk):
     return render(
         request,
         "contests/manage/import_result.html",
-        {"contest": contest, "form": form, "problems": problems, "kind": "entrants"},
+        {
+            "contest": contest,
+            "form": form,
+            "problems": problems,
+            "kind": "entrants",
+            "retry_url": reverse("contests:import_entrants", args=[contest.pk]),
+            "upload_form": UploadForm(),
+        },
         status=400,
     )
 
@@ -359,6 +366,8 @@ def import_scheme_view(request, pk):
             "form": form,
             "problems": problems,
             "kind": "scheme",
+            "retry_url": reverse("contests:import_scheme", args=[event.pk]),
+            "upload_form": UploadForm(),
         },
         status=400,
     )
@@ -487,6 +496,8 @@ def import_scores_view(request, pk):
             "form": form,
             "problems": problems,
             "kind": "scores",
+            "retry_url": reverse("contests:import_scores", args=[event.pk]),
+            "upload_form": UploadForm(),
         },
         status=400,
     )

@@ -370,3 +370,16 @@ def test_registration_without_events_says_so(client, contest):
     response = client.post(contest.url + "register/", {"name": "甲", "unit": "乙"})
     assert response.status_code == 400
     assert not Entrant.objects.exists()
+
+
+def test_refused_import_names_the_events_and_offers_the_upload_again(
+    client, contest, organizer, cutting
+):
+    client.force_login(organizer)
+    response = client.post(
+        import_url(contest), {"file": csv_file("姓名,单位,项目\n王小芳,奉化某服饰,男装裁剪\n")}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "本竞赛的项目：女装裁剪" in html
+    assert f'action="{import_url(contest)}"' in html and 'name="file"' in html
