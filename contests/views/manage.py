@@ -191,6 +191,7 @@ def _event_context(request, event):
         "reason_form": ReasonForm(),
         "upload_form": UploadForm(),
         "open_objections": open_objections(event).count(),
+        "open_objection_list": list(open_objections(event).order_by("created_at")[:10]),
         "batch": batch,
         "batch_progress": progress(batch) if batch else None,
         "certificate_count": certificates_of(event).count(),
