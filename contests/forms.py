@@ -1,11 +1,15 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import JUDGE
 
 from .models import MAX_JUDGES, AwardTier, Criterion, Entrant, Event, Objection, Rule
+
+PHONE_PATTERN = r"^\+?[0-9][0-9 -]{6,19}$"
 
 
 class RegistrationForm(forms.Form):
@@ -14,7 +18,7 @@ class RegistrationForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=120, help_text=_("Your employer."))
     phone = forms.RegexField(
         label=_("Phone"),
-        regex=r"^\+?[0-9][0-9 -]{6,19}$",
+        regex=PHONE_PATTERN,
         error_messages={"invalid": _("Enter a phone number.")},
         help_text=_("Only the organizers see it."),
     )
@@ -22,7 +26,11 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, contest, **kwargs):
         super().__init__(*args, **kwargs)
         self.contest = contest
-        self.fields["event"].queryset = contest.events.all()
+        events = contest.events.all()
+        self.fields["event"].queryset = events
+        only = list(events[:2])
+        if len(only) == 1:  # one event: nothing to choose
+            self.fields["event"].initial = only[0].pk
 
     def clean(self):
         data = super().clean()
@@ -111,8 +119,42 @@ class CriterionForm(forms.ModelForm):
         fields = ["name", "maximum", "weight", "kind", "tie_break"]
 
 
+class BaseCriterionFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        names, orders = {}, {}
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            name = (form.cleaned_data.get("name") or "").strip()
+            if name:
+                if name in names:
+                    form.add_error("name", _("Two criteria are named “%(name)s”.") % {"name": name})
+                names[name] = form
+            order = form.cleaned_data.get("tie_break")
+            if order is not None:
+                if order in orders:
+                    form.add_error(
+                        "tie_break",
+                        _("Another criterion has tie-break order %(n)s.") % {"n": order},
+                    )
+                orders[order] = form
+
+    def validate_unique(self):
+        """Duplicate names are reported by clean() beside the field, in the user's words."""
+
+
 CriterionFormSet = inlineformset_factory(
-    Event, Criterion, form=CriterionForm, extra=2, can_delete=True, min_num=1, validate_min=True
+    Event,
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=2,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
 )
 AwardTierFormSet = inlineformset_factory(
     Event, AwardTier, fields=["name", "count"], extra=1, can_delete=True
@@ -144,6 +186,12 @@ class EntrantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["bib"].required = False
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not re.match(PHONE_PATTERN, phone):
+            raise forms.ValidationError(_("Enter a phone number."))
+        return phone
 
     def clean_bib(self):
         bib = self.cleaned_data["bib"].strip()

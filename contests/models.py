@@ -18,7 +18,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TaskState
+from wagtail.models.workflows import AbstractGroupApprovalTask
 from wagtail.search import index
 
 from core.models import SectionPage
@@ -37,6 +38,7 @@ __all__ = [
     "Score",
     "Objection",
     "CertificateBatch",
+    "ContestResultsTask",
     "MAX_JUDGES",
 ]
 
@@ -554,3 +556,74 @@ class CertificateBatch(models.Model):
     @property
     def percent(self):
         return 100 if not self.total else round(100 * self.done / self.total)
+
+
+class ContestResultsTask(AbstractGroupApprovalTask):
+    """The workflow step that starts a result's public notice.
+
+    Like a group approval task, but an organizer reviews only the results of the contests
+    they organise (managers and superusers review all); approving from the Wagtail admin
+    starts the public notice exactly as the workspace button does."""
+
+    class Meta:
+        verbose_name = _("contest results approval")
+        verbose_name_plural = _("contest results approvals")
+
+    @staticmethod
+    def _contest_of(obj):
+        page = getattr(obj, "specific", obj)
+        if isinstance(page, ResultsPage):
+            return ContestPage.objects.filter(pk=page.get_parent().pk).first()
+        return ContestPage.objects.ancestor_of(page, inclusive=True).first()
+
+    def _may_review(self, obj, user):
+        if user.is_superuser or is_manager(user):
+            return True
+        if not self._user_in_groups(user):
+            return False
+        contest = self._contest_of(obj)
+        return contest is not None and contest.is_organised_by(user)
+
+    def user_can_access_editor(self, obj, user):
+        return self._may_review(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self._may_review(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self._may_review(obj, user)
+
+    def get_actions(self, obj, user):
+        if not self._may_review(obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        if user.is_superuser or is_manager(user):
+            return states
+        pages = ResultsPage.objects.filter(event__contest__organizers=user).values_list(
+            "pk", flat=True
+        )
+        return states.filter(workflow_state__object_id__in=[str(pk) for pk in pages])
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name != "approve":
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from django.core.exceptions import PermissionDenied
+
+        from .services.publishing import PublishError, start_public_notice
+
+        page = task_state.workflow_state.content_object
+        page = getattr(page, "specific", page)
+        if not isinstance(page, ResultsPage) or task_state.status != TaskState.STATUS_IN_PROGRESS:
+            return super().on_action(task_state, user, action_name, **kwargs)
+        try:
+            start_public_notice(page.event, user)
+        except PublishError as error:
+            raise PermissionDenied(str(error)) from error
+        return None
+
+    @classmethod
+    def get_description(cls):
+        return _("Organizers of the contest (and managers) start the results' public notice")

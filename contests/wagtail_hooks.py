@@ -85,3 +85,26 @@ def only_own_contests_create(request, parent_page, page_class):
 
     if not isinstance(parent_page, ContestIndexPage):
         _guard(request, parent_page)
+
+
+@hooks.register("before_unpublish_page")
+def only_own_contests_unpublish(request, page):
+    _guard(request, page)
+
+
+@hooks.register("before_copy_page")
+def only_own_contests_copy(request, page):
+    _guard(request, page)
+
+
+@hooks.register("before_move_page")
+def only_own_contests_move(request, page, destination):
+    _guard(request, page)
+
+
+@hooks.register("before_bulk_action")
+def only_own_contests_in_bulk(request, action_type, objects, view):
+    if action_type != "page":
+        return
+    for page in objects:
+        _guard(request, page)

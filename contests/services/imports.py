@@ -5,7 +5,10 @@ good.
 """
 
 import csv
+import datetime
 import io
+import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..forms import PHONE_PATTERN
 from ..models import AwardTier, Criterion, Entrant, Score, Sheet
 from .scoring import ScoreError, parse_score
 
@@ -53,7 +57,7 @@ class Problem:
 
     def __str__(self):
         if self.row is None:
-            return f"{self.column}: {self.message}"
+            return _("%(column)s: %(message)s") % {"column": self.column, "message": self.message}
         return _("Row %(row)s, column %(column)s: %(message)s") % {
             "row": self.row,
             "column": self.column,
@@ -67,51 +71,132 @@ class Table:
     rows: list = field(default_factory=list)  # (row number, {key: text})
 
 
+MAX_ROWS = 50_000  # 1,000 entrants × 5 judges × 8 criteria is 40,000 score rows
+CONTROL_CHARACTERS = {chr(code) for code in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+def _refuse_file(message):
+    return ImportRefused([Problem(None, _("File"), message)])
+
+
 def read_rows(upload):
-    """Rows of an uploaded CSV or XLSX as lists of strings (row 1 = headers)."""
+    """Rows of an uploaded CSV or XLSX as lists of strings (row 1 = headers).
+
+    CSV: UTF-8 (with or without the BOM Excel writes) or GB18030/GBK (what Chinese Excel saves
+    as "CSV"); comma, semicolon or tab separated. XLSX: the first worksheet, cached values."""
     name = (getattr(upload, "name", "") or "").lower()
     if upload.size > settings.MAX_UPLOAD_SIZE:
-        raise ImportRefused([Problem(None, _("File"), _("The file is too large."))])
+        raise _refuse_file(
+            _("The file is too large (at most %(size)s MB).")
+            % {"size": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}
+        )
+    if not name.endswith((".xlsx", ".csv")):
+        raise _refuse_file(_("Upload a .csv or .xlsx file."))
     data = upload.read()
+    if not data:
+        raise _refuse_file(_("The file is empty."))
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+        rows = _xlsx_rows(data)
+    else:
+        rows = _csv_rows(data)
+    if len(rows) > MAX_ROWS + 1:
+        raise _refuse_file(
+            _("The file has more than %(count)s rows: split it.") % {"count": MAX_ROWS}
+        )
+    return rows
 
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - any unreadable workbook is refused the same way
-            raise ImportRefused(
-                [Problem(None, _("File"), _("This is not a readable XLSX workbook."))]
-            ) from None
-        sheet = workbook.worksheets[0]
-        rows = [
-            ["" if v is None else _cell_text(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
-        return rows
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
+
+def _xlsx_rows(data):
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    if data[:4] != b"PK\x03\x04":
+        raise _refuse_file(
+            _("This is not an XLSX workbook (an old .xls? Save it as .xlsx or .csv in Excel).")
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError):
+        raise _refuse_file(_("This is not a readable XLSX workbook.")) from None
+    except Exception:  # noqa: BLE001 - any other unreadable workbook is refused the same way
+        raise _refuse_file(_("This is not a readable XLSX workbook.")) from None
+    try:
+        if not workbook.worksheets:
+            raise _refuse_file(_("The workbook has no worksheet."))
+        rows = []
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append(["" if v is None else _cell_text(v) for v in row])
+            if len(rows) > MAX_ROWS + 1:
                 break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportRefused([Problem(None, _("File"), _("The CSV file is not UTF-8 or GBK."))])
-        return [row for row in csv.reader(io.StringIO(text))]
-    raise ImportRefused([Problem(None, _("File"), _("Upload a .csv or .xlsx file."))])
+    except ImportRefused:
+        raise
+    except Exception:  # noqa: BLE001 - a broken sheet inside a valid zip
+        raise _refuse_file(_("This is not a readable XLSX workbook.")) from None
+    finally:
+        workbook.close()
+    return rows
+
+
+def _csv_rows(data):
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise _refuse_file(_("The CSV file is not UTF-8 or GBK."))
+    if "\x00" in text:
+        raise _refuse_file(_("The file holds binary data: it is not a CSV text file."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = ","
+    if "," not in first_line:
+        for candidate in ("\t", ";"):
+            if candidate in first_line:
+                delimiter = candidate
+                break
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as error:
+        raise _refuse_file(
+            _("Row %(row)s cannot be read as CSV (%(error)s).")
+            % {"row": len(rows) + 1, "error": error}
+        ) from None
+    return rows
 
 
 def _cell_text(value):
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    """A cell as text; Excel's floats lose their binary noise (0.1 + 0.2 → "0.3", 60.0 → "60")."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        value = round(value, 9)
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date().isoformat()
     return str(value).strip()
+
+
+def _header_text(text):
+    """ "姓名*", "姓名（必填）" and " Name " all read as the header they name."""
+    text = str(text).strip().strip("*＊").strip()
+    text = re.sub(r"\s*[（(][^）)]*[）)]$", "", text)
+    return text.strip()
 
 
 def parse_table(rows, spec, required):
     if not rows:
         raise ImportRefused([Problem(None, _("File"), _("The file is empty."))])
-    header_row = [str(h).strip() for h in rows[0]]
+    header_row = [_header_text(h) for h in rows[0]]
     lookup = {alias.lower(): key for key, aliases in spec.items() for alias in aliases}
     columns, problems = {}, []
     for index, header in enumerate(header_row):
@@ -136,7 +221,14 @@ def parse_table(rows, spec, required):
             for key, (index, _h) in columns.items()
         }
         if any(values.values()):
+            problems.extend(
+                Problem(number, table.headers[key], _("This cell holds invisible characters."))
+                for key, text in values.items()
+                if CONTROL_CHARACTERS.intersection(text)
+            )
             table.rows.append((number, values))
+    if problems:
+        raise ImportRefused(problems)
     if not table.rows:
         raise ImportRefused([Problem(None, _("File"), _("The file has no data rows."))])
     return table
@@ -147,6 +239,7 @@ def import_entrants(contest, upload):
     table = parse_table(read_rows(upload), ENTRANT_HEADERS, ENTRANT_REQUIRED)
     h = table.headers
     events = {event.name: event for event in contest.events.all()}
+    known_events = "、".join(sorted(events)[:10]) or "—"
     existing = set(Entrant.objects.filter(event__contest=contest).values_list("event_id", "bib"))
     existing_people = set(
         Entrant.objects.filter(event__contest=contest).values_list("event_id", "name", "unit")
@@ -170,14 +263,15 @@ def import_entrants(contest, upload):
                 Problem(
                     number,
                     h["event"],
-                    _("Unknown event “%(event)s”.") % {"event": values["event"]},
+                    _("Unknown event “%(event)s” (this contest has: %(known)s).")
+                    % {"event": values["event"], "known": known_events},
                 )
             )
         bib = values.get("bib", "")
         phone = values.get("phone", "")
         if len(bib) > 20:
             row_problems.append(Problem(number, h["bib"], _("Too long (at most 20 characters).")))
-        if phone and not all(ch.isdigit() or ch in "+- " for ch in phone):
+        if phone and not re.match(PHONE_PATTERN, phone):
             row_problems.append(Problem(number, h["phone"], _("Not a phone number.")))
         if event is not None and bib:
             if (event.pk, bib) in existing:
@@ -265,6 +359,11 @@ def import_scores(event, upload, user):
     table = parse_table(read_rows(upload), SCORE_HEADERS, tuple(SCORE_HEADERS))
     h = table.headers
     entrants = {e.bib: e for e in event.entrants.all()}
+    # Excel turns a typed "004" into the number 4: match numeric bibs by value too.
+    by_number = {}
+    for bib, entrant in entrants.items():
+        if bib.isdigit():
+            by_number.setdefault(int(bib), []).append(entrant)
     criteria = {c.name: c for c in event.criteria.all()}
     sheets = {}
     for sheet in Sheet.objects.filter(event=event).select_related("judge"):
@@ -275,6 +374,9 @@ def import_scores(event, upload, user):
     problems, pending, seen = [], [], {}
     for number, values in table.rows:
         entrant = entrants.get(values["bib"])
+        if entrant is None and values["bib"].isdigit():
+            matches = by_number.get(int(values["bib"]), [])
+            entrant = matches[0] if len(matches) == 1 else None
         criterion = criteria.get(values["criterion"])
         sheet = sheets.get(values["judge"])
         if entrant is None:
@@ -347,10 +449,14 @@ KIND_WORDS = {
 
 
 def _decimal(text, places):
-    value = Decimal(text)
-    if not value.is_finite() or value.as_tuple().exponent < -places:
+    """A number with at most ``places`` significant decimals: "60.000" and "60" are 60."""
+    value = Decimal(text.replace("，", ".").replace(",", "."))
+    if not value.is_finite():
         raise InvalidOperation
-    return value
+    step = Decimal(1).scaleb(-places)
+    if abs(value) >= Decimal("1e12") or value != value.quantize(step):
+        raise InvalidOperation
+    return value.quantize(step)
 
 
 def import_scheme(event, upload):
@@ -397,8 +503,12 @@ def import_scheme(event, upload):
             )
         tie_break = None
         if values.get("tie_break"):
-            if values["tie_break"].isdigit() and int(values["tie_break"]) >= 1:
-                tie_break = int(values["tie_break"])
+            try:
+                order = _decimal(values["tie_break"], 0)  # "2" or "2.0", not "1.5"
+            except (InvalidOperation, ValueError):
+                order = None
+            if order is not None and 1 <= order <= 100:
+                tie_break = int(order)
             else:
                 problems.append(Problem(number, h["tie_break"], _("A whole number from 1.")))
         pending.append(

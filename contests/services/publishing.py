@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import (
-    GroupApprovalTask,
     GroupPagePermission,
     Workflow,
     WorkflowPage,
@@ -29,7 +28,14 @@ from wagtail.models import (
 from core.cache import invalidate_pages
 from core.roles import MANAGER, ORGANIZER
 
-from ..models import ContestIndexPage, Entrant, Objection, ResultsPage, Stage
+from ..models import (
+    ContestIndexPage,
+    ContestResultsTask,
+    Entrant,
+    Objection,
+    ResultsPage,
+    Stage,
+)
 from .ranking import RankingError, compute_standings, publishable
 
 WORKFLOW_NAME = "Contest results"
@@ -44,7 +50,7 @@ def ensure_results_workflow():
     index = ContestIndexPage.objects.first()
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if not WorkflowTask.objects.filter(workflow=workflow).exists():
-        task, _created = GroupApprovalTask.objects.get_or_create(name="Start the public notice")
+        task, _created = ContestResultsTask.objects.get_or_create(name="Start the public notice")
         task.groups.set(Group.objects.filter(name__in=[ORGANIZER, MANAGER]))
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     if index is not None:
@@ -106,6 +112,8 @@ def publish_provisional(event, user):
     state = page.current_workflow_state
     if state is None:
         workflow.start(page, user)
+    elif state.status == state.STATUS_NEEDS_CHANGES:  # sent back from the Wagtail admin
+        state.resume(user=user)
     log(event, "contests.publish_provisional", user=user)
     return page, revision
 
@@ -130,9 +138,13 @@ def start_public_notice(event, user, today=None):
     page.computed_at = timezone.now()
     revision = page.save_revision(user=user)
     state = page.current_workflow_state
-    if state is not None and state.current_task_state is not None:
+    if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+        state.resume(user=user)
+        state.refresh_from_db()
+    task_state = state.current_task_state if state is not None else None
+    if task_state is not None and task_state.status == task_state.STATUS_IN_PROGRESS:
         # Approving the last task finishes the workflow, which publishes the latest revision.
-        state.current_task_state.approve(user=user, comment=_("Public notice started"))
+        task_state.approve(user=user, comment=_("Public notice started"))
     else:
         revision.publish(user=user)
     invalidate_pages()

@@ -4,15 +4,26 @@ and the deviation flags the organizer sees."""
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Avg, F, Window
-from django.db.models.functions import Abs
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Sum,
+    When,
+    Window,
+)
+from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core.cache import invalidate_pages
 
-from ..models import Entrant, Score, Sheet
+from ..models import Entrant, Rule, Score, Sheet
 
 HUNDREDTH = Decimal("0.01")
 
@@ -101,6 +112,15 @@ def save_sheet(sheet, data, entrants, criteria, user, submit=False):
                 condition |= Q(entrant_id=entrant_id, criterion_id=criterion_id)
             Score.objects.filter(condition, sheet=sheet).delete()
         if submit:
+            event = sheet.event
+            if not (event.criteria.exists() and event.entrants.active().exists()):
+                transaction.set_rollback(True)
+                return 0, {
+                    "__all__": _(
+                        "There is nothing to score yet: the event has no criteria or no "
+                        "competing entrant. Ask the organizer."
+                    )
+                }
             missing = sheet_missing_count(sheet)
             if missing:
                 transaction.set_rollback(True)
@@ -140,16 +160,39 @@ def unlock_sheet(sheet, user, reason):
 
 
 def deviations(event, limit=100):
-    """Scores further than the event's threshold from the panel's mean on the same entrant
-    and criterion: a window average, filtered in the database."""
-    scores = (
-        Score.objects.filter(sheet__event=event, entrant__status=Entrant.Status.ACTIVE)
-        .annotate(
-            panel_mean=Window(Avg("points"), partition_by=[F("entrant_id"), F("criterion_id")])
+    """Scores further than the event's threshold from the panel's result on the same entrant
+    and criterion, filtered in the database with window aggregates.
+
+    The panel's result is the mean the event ranks by: with the trimmed rule (3 or more
+    scores) the mean without the highest and lowest score, so one harsh judge does not drag
+    the reference down and get the whole panel flagged; otherwise the plain mean."""
+    part = [F("entrant_id"), F("criterion_id")]
+    as_float = FloatField()
+    scores = Score.objects.filter(
+        sheet__event=event, entrant__status=Entrant.Status.ACTIVE
+    ).annotate(
+        panel_sum=Window(Sum(Cast("points", as_float)), partition_by=part),
+        panel_max=Window(Max(Cast("points", as_float)), partition_by=part),
+        panel_min=Window(Min(Cast("points", as_float)), partition_by=part),
+        panel_n=Window(Count("id"), partition_by=part),
+    )
+    plain = F("panel_sum") / F("panel_n")
+    if event.rule == Rule.TRIMMED:
+        reference = Case(
+            When(
+                panel_n__gte=3,
+                then=(F("panel_sum") - F("panel_max") - F("panel_min")) / (F("panel_n") - 2),
+            ),
+            default=plain,
+            output_field=as_float,
         )
-        .annotate(gap=Abs(F("points") - F("panel_mean")))
-        .filter(gap__gt=event.deviation_threshold)
+    else:
+        reference = ExpressionWrapper(plain, output_field=as_float)
+    scores = (
+        scores.annotate(panel_mean=reference)
+        .annotate(gap=Abs(Cast("points", as_float) - F("panel_mean")))
+        .filter(gap__gt=float(event.deviation_threshold))
         .select_related("entrant", "criterion", "sheet__judge")
-        .order_by("-gap")
+        .order_by("-gap", "entrant__bib", "criterion__position")
     )
     return scores[:limit]

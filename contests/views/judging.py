@@ -4,16 +4,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..models import Score, Sheet
+from ..models import Criterion, Entrant, Score, Sheet
 from ..services import access
 from ..services.scoring import ScoreError, field_name, save_sheet
 
 SHEET_PAGE_SIZE = 50
+
+
+def _count_of(queryset):
+    """How many rows of ``queryset`` belong to the sheet's event, as a subquery."""
+    rows = (
+        queryset.filter(event=OuterRef("event"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 @login_required
@@ -23,7 +36,12 @@ def my_sheets(request):
     sheets = (
         Sheet.objects.for_judge(request.user)
         .select_related("event__contest")
-        .annotate(score_count=Count("scores"))
+        .annotate(
+            score_count=Count("scores"),
+            active_entrants=_count_of(Entrant.objects.filter(status=Entrant.Status.ACTIVE)),
+            criterion_count=_count_of(Criterion.objects.all()),
+        )
+        .annotate(expected=F("active_entrants") * F("criterion_count"))
         .order_by("submitted_at", "-event__contest__starts_on", "event__name")
     )
     page = Paginator(sheets, 20).get_page(request.GET.get("page"))

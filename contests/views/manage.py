@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -140,7 +140,14 @@ def import_entrants_view(request, pk):
     return render(
         request,
         "contests/manage/import_result.html",
-        {"contest": contest, "form": form, "problems": problems, "kind": "entrants"},
+        {
+            "contest": contest,
+            "form": form,
+            "problems": problems,
+            "kind": "entrants",
+            "retry_url": reverse("contests:import_entrants", args=[contest.pk]),
+            "upload_form": UploadForm(),
+        },
         status=400,
     )
 
@@ -184,6 +191,7 @@ def _event_context(request, event):
         "reason_form": ReasonForm(),
         "upload_form": UploadForm(),
         "open_objections": open_objections(event).count(),
+        "open_objection_list": list(open_objections(event).order_by("created_at")[:10]),
         "batch": batch,
         "batch_progress": progress(batch) if batch else None,
         "certificate_count": certificates_of(event).count(),
@@ -211,42 +219,80 @@ def scheme(request, pk):
     locked = Score.objects.filter(criterion__event=event).exists()
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, instance=event, prefix="event")
-    criteria = CriterionFormSet(data, instance=event, prefix="criteria")
+    # Once scores exist the criteria are shown read-only and not posted; a stale page that
+    # still posts them is refused if it changes them.
+    criteria_posted = data is not None and "criteria-TOTAL_FORMS" in data
+    criteria = CriterionFormSet(
+        data if (criteria_posted or not locked) else None, instance=event, prefix="criteria"
+    )
     tiers = AwardTierFormSet(data, instance=event, prefix="tiers")
-    past_events = (
-        Event.objects.for_organizer(request.user)
+    copy_form = CopySchemeForm(events=_copyable_events(request.user, event))
+    status = 200
+    if request.method == "POST":
+        if locked and criteria_posted and criteria.has_changed():
+            messages.error(request, _("Scores exist already: criteria cannot change."))
+            status = 400
+        elif form.is_valid() and tiers.is_valid() and (locked or criteria.is_valid()):
+            try:
+                _save_scheme(event, form, criteria, tiers, locked)
+            except IntegrityError:
+                messages.error(
+                    request,
+                    _("The scheme could not be saved: two criteria would share a name."),
+                )
+                return _render_scheme(
+                    request, event, form, criteria, tiers, copy_form, locked=locked, status=400
+                )
+            log(event, "wagtail.edit", user=request.user)
+            messages.success(request, _("Marking scheme saved."))
+            return redirect("contests:event", pk=event.pk)
+        else:
+            status = 400
+    return _render_scheme(
+        request, event, form, criteria, tiers, copy_form, locked=locked, status=status
+    )
+
+
+def _save_scheme(event, form, criteria, tiers, locked):
+    with transaction.atomic():
+        form.save()
+        formsets = [tiers] if locked else [criteria, tiers]
+        for formset in formsets:
+            saved = formset.save(commit=False)
+            for item in formset.deleted_objects:
+                item.delete()
+            for item in saved:
+                item.save()
+            _renumber(formset)
+
+
+def _renumber(formset):
+    """Positions follow the order of the forms on the page (first prize first), whatever
+    subset of rows changed."""
+    position = 0
+    for form in formset.forms:
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        item = form.instance
+        if item.pk is None:  # an extra form left empty
+            continue
+        if item.position != position:
+            type(item).objects.filter(pk=item.pk).update(position=position)
+        position += 1
+
+
+def _copyable_events(user, event):
+    return (
+        Event.objects.for_organizer(user)
         .exclude(pk=event.pk)
         .filter(criteria__isnull=False)
         .distinct()
         .select_related("contest")
         .order_by("-contest__year", "contest__title", "name")
     )
-    copy_form = CopySchemeForm(events=past_events)
-    status = 200
-    if request.method == "POST":
-        if locked and criteria.has_changed():
-            messages.error(request, _("Scores exist already: criteria cannot change."))
-            status = 400
-        elif form.is_valid() and criteria.is_valid() and tiers.is_valid():
-            with transaction.atomic():
-                form.save()
-                saved = criteria.save(commit=False)
-                for position, criterion in enumerate(saved):
-                    if criterion.position == 0:
-                        criterion.position = position
-                    criterion.save()
-                for criterion in criteria.deleted_objects:
-                    criterion.delete()
-                for position, tier in enumerate(tiers.save(commit=False)):
-                    tier.position = position
-                    tier.save()
-                for tier in tiers.deleted_objects:
-                    tier.delete()
-            log(event, "wagtail.edit", user=request.user)
-            messages.success(request, _("Marking scheme saved."))
-            return redirect("contests:event", pk=event.pk)
-        else:
-            status = 400
+
+
+def _render_scheme(request, event, form, criteria, tiers, copy_form, *, locked, status):
     return render(
         request,
         "contests/manage/scheme.html",
@@ -259,8 +305,25 @@ def scheme(request, pk):
             "copy_form": copy_form,
             "upload_form": UploadForm(),
             "locked": locked,
+            "criteria_list": list(event.criteria.all()) if locked else [],
         },
         status=status,
+    )
+
+
+def _refuse_copy(request, event, copy_form, message):
+    """The scheme page again, with the copy form's error, status 400, nothing changed."""
+    messages.error(request, message)
+    locked = Score.objects.filter(criterion__event=event).exists()
+    return _render_scheme(
+        request,
+        event,
+        EventForm(instance=event, prefix="event"),
+        CriterionFormSet(instance=event, prefix="criteria"),
+        AwardTierFormSet(instance=event, prefix="tiers"),
+        copy_form,
+        locked=locked,
+        status=400,
     )
 
 
@@ -268,16 +331,13 @@ def scheme(request, pk):
 @require_POST
 def copy_scheme_view(request, pk):
     event = access.event_for_organizer(request.user, pk)
-    past_events = Event.objects.for_organizer(request.user).exclude(pk=event.pk)
-    form = CopySchemeForm(request.POST, events=past_events)
+    form = CopySchemeForm(request.POST, events=_copyable_events(request.user, event))
     if not form.is_valid():
-        messages.error(request, _("Choose an event to copy from."))
-        return redirect("contests:scheme", pk=event.pk)
+        return _refuse_copy(request, event, form, _("Choose an event to copy from."))
     try:
         copy_scheme(form.cleaned_data["source"], event)
     except ImportRefused as refused:
-        messages.error(request, "; ".join(str(p) for p in refused.problems))
-        return redirect("contests:scheme", pk=event.pk)
+        return _refuse_copy(request, event, form, "; ".join(str(p) for p in refused.problems))
     messages.success(
         request, _("Scheme copied from %(event)s.") % {"event": form.cleaned_data["source"]}
     )
@@ -307,6 +367,8 @@ def import_scheme_view(request, pk):
             "form": form,
             "problems": problems,
             "kind": "scheme",
+            "retry_url": reverse("contests:import_scheme", args=[event.pk]),
+            "upload_form": UploadForm(),
         },
         status=400,
     )
@@ -331,8 +393,12 @@ def entrants(request, pk):
             )
             return redirect("contests:entrants", pk=event.pk)
         status = 400
+    return _render_entrants(request, event, form, status)
+
+
+def _render_entrants(request, event, form, status):
     listing = event.entrants.order_by("bib")
-    query = request.GET.get("q", "").strip()[:60]
+    query = request.GET.get("q", "").strip().replace("\x00", "")[:60]
     if query:
         listing = listing.filter(Q(name__icontains=query) | Q(bib=query) | Q(unit__icontains=query))
     page = Paginator(listing, 50).get_page(request.GET.get("page"))
@@ -358,8 +424,11 @@ def entrant_status(request, pk, entrant_pk):
     entrant = get_object_or_404(event.entrants, pk=entrant_pk)
     form = EntrantStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid status."))
-        return redirect("contests:entrants", pk=event.pk)
+        messages.error(
+            request,
+            _("Choose a valid status for %(name)s: nothing was changed.") % {"name": entrant.name},
+        )
+        return _render_entrants(request, event, EntrantForm(event=event), 400)
     entrant.status = form.cleaned_data["status"]
     entrant.save(update_fields=["status"])
     log(entrant, "wagtail.edit", user=request.user, data={"status": entrant.status})
@@ -428,6 +497,8 @@ def import_scores_view(request, pk):
             "form": form,
             "problems": problems,
             "kind": "scores",
+            "retry_url": reverse("contests:import_scores", args=[event.pk]),
+            "upload_form": UploadForm(),
         },
         status=400,
     )

@@ -75,6 +75,10 @@ def register(request, contest):
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, "contests/register.html", context, status=status)
     form = RegistrationForm(request.POST or None, contest=contest)
+    if not form.fields["event"].queryset.exists():
+        context["no_events"] = True
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "contests/register.html", context, status=status)
     if request.method == "POST" and form.is_valid():
         event = form.cleaned_data["event"]
         try:
@@ -102,8 +106,13 @@ def register(request, contest):
 
 
 def objection(request, results_page):
-    if results_page.stage != Stage.NOTICE or request.method != "POST":
+    if request.method != "POST":
         return redirect(results_page.url)
+    if results_page.stage != Stage.NOTICE:
+        # A form left open after the notice ended: say so instead of dropping it silently.
+        messages.error(request, _("The public notice has ended: objections are closed."))
+        context = results_page.get_context(request)
+        return TemplateResponse(request, "contests/results_page.html", context, status=400)
     form = ObjectionForm(request.POST)
     if form.is_valid():
         item = form.save(commit=False)

@@ -157,3 +157,22 @@ def test_odd_scores_are_refused_without_crashing(raw):
 
     with pytest.raises(ScoreError):
         parse_score(raw, Criterion(name="实操", maximum=Decimal("100")))
+
+
+@pytest.mark.parametrize(("rule", "flagged"), [("trimmed", 1), ("mean", 5)])
+def test_one_harsh_judge_is_flagged_alone_under_the_trimmed_rule(contest, rule, flagged):
+    """The reference is the mean the event ranks by: with the trimmed rule one harsh score
+    does not pull it down and get the whole panel flagged."""
+    from decimal import Decimal
+
+    from contests.services.scoring import deviations
+
+    event, sheets = ready_event(contest, entrants=1, judges=5, rule=rule)
+    event.deviation_threshold = Decimal("5")
+    event.save()
+    fill(event, sheets)  # judges score 80, 81, 82, 83, 84
+    Score.objects.filter(sheet=sheets[4], criterion__name="实操").update(points=40)
+    flags = list(deviations(event))
+    assert len(flags) == flagged
+    assert flags[0].sheet == sheets[4]
+    assert round(flags[0].panel_mean, 2) == (81.0 if rule == "trimmed" else 73.2)

@@ -8,6 +8,7 @@ from contests.models import Entrant, Objection, ResultsPage
 from contests.tasks import close_public_notices
 from core.models import Certificate
 from tests.contests.helpers import fill, ready_event
+from tests.contests.qr_decode import decode
 
 pytestmark = pytest.mark.django_db
 
@@ -107,9 +108,14 @@ def test_certificates_batch_and_verification(
     progress = client.get(f"/app/contests/manage/event/{event.pk}/certificates/progress/").json()
     assert progress["percent"] == 100 and progress["done"] == 3
     client.logout()
-    code = certificates.first().code
-    verify = client.get(f"/verify/{code}/")
+    certificate = certificates.first()
+    # The QR code printed on the PNG, decoded, is the public verification page's address.
+    with certificate.png.open("rb") as png:
+        url = decode(png)
+    assert url == f"http://testserver/verify/{certificate.code}/"
+    verify = client.get(url.removeprefix("http://testserver"))
     assert verify.status_code == 200 and "选手" in verify.content.decode()
+    assert "verdict--valid" in verify.content.decode()
 
 
 def test_exports_in_english_have_the_exact_columns(client, contest, organizer):
