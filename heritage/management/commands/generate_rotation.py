@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from heritage import services
+from heritage.models import PlanEntry, Season
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the curriculum plan with a rotation in which every kindergarten meets every "
+        "craft and no craftsman is in two places at once (all seasons, or the ones named)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("seasons", nargs="*", help="Season names; all seasons when omitted.")
+        parser.add_argument(
+            "--sessions-per-round",
+            type=int,
+            default=12,
+            help="Planned sessions of each kindergarten–craft pairing in a round (default 12).",
+        )
+
+    def handle(self, *args, seasons, sessions_per_round, **options):
+        if sessions_per_round < 1:
+            raise CommandError("--sessions-per-round must be at least 1.")
+        chosen = Season.objects.order_by("starts_on")
+        if seasons:
+            chosen = chosen.filter(name__in=seasons)
+            unknown = set(seasons) - set(chosen.values_list("name", flat=True))
+            if unknown:
+                raise CommandError(f"Unknown season(s): {', '.join(sorted(unknown))}")
+        try:
+            count = services.apply_rotation(list(chosen), sessions_per_round=sessions_per_round)
+        except services.ServiceError as error:
+            raise CommandError(str(error.message)) from error
+        problems = services.rotation_problems(PlanEntry.objects.filter(season__in=chosen))
+        for problem in problems:
+            self.stderr.write(problem)
+        self.stdout.write(self.style.SUCCESS(f"{count} plan entries written."))
