@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import ListView
 from icalendar import Calendar, Event
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
 from core import roles
+from core.spreadsheets import SpreadsheetExportMixin
 
 from . import services
 from .forms import ConfirmForm, EntryForm, PairingFilter, StatusForm, UnlockForm
@@ -514,6 +514,10 @@ class LogbookExportView(SpreadsheetExportMixin, ListView):
     def get_filename(self):
         return f"logbook-{self.pairing.pk}-{timezone.localdate():%Y%m%d}"
 
+    def get_export_title(self):
+        name = self.pairing.apprentice_name or _("apprentice")
+        return f"{_('Logbook')} {name} {timezone.localdate():%Y-%m-%d}"
+
     def get_heading(self, queryset, field):
         if field == "skill_names":
             return _("Skills practised")
@@ -585,13 +589,16 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
     def get_filename(self):
         return f"pairings-{timezone.localdate():%Y%m%d}"
 
+    def get_export_title(self):
+        return f"{_('Pairings')} {timezone.localdate():%Y-%m-%d}"
+
     def to_row_dict(self, item):
         row = {}
         for field in self.list_export:
             value = item
             for part in field.split("."):
                 value = getattr(value, part, None) if value is not None else None
-            row[field] = value() if callable(value) else ("" if value is None else value)
+            row[field] = value() if callable(value) else value
         return row
 
     @method_decorator(login_required)

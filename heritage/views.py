@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page
 
 from core.roles import CRAFTSMAN, MANAGER, TEACHER, has_role, is_manager
+from core.spreadsheets import SpreadsheetExportMixin
 
 from . import calendar_feed, drafts, services
 from .forms import (
@@ -538,7 +538,9 @@ class AttendanceExportView(SpreadsheetExportMixin, View):
         # Resolve translations now: the CSV streams after the view returns.
         self.headings = {field: force_str(label) for field, label in EXPORT_HEADINGS.items()}
         self.statuses = {code: force_str(label) for code, label in STATUS_EXPORT.items()}
-        self.export_filename = f"attendance-{timezone.localdate():%Y%m%d}"
+        today = timezone.localdate()
+        self.export_filename = f"attendance-{today:%Y%m%d}"
+        self.export_title = f"{_('Attendance')} {today:%Y-%m-%d}"
         return self.as_spreadsheet(services.export_rows(queryset), export_format)
 
     def get_heading(self, queryset, field):

@@ -1,15 +1,12 @@
 """The organizer's workspace: contests, events, schemes, entrants, judges, results."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from core import spreadsheets
 from core.cache import invalidate_pages
 
 from ..forms import (
@@ -576,11 +574,11 @@ def _export_rows(event):
     status_labels = dict(E.Status.choices)
     for standing in compute_standings(event):
         yield [
-            standing.rank or "",
+            standing.rank,
             standing.bib,
             standing.name,
             standing.unit,
-            "" if standing.total is None else str(standing.total),
+            standing.total,
             standing.award
             or (str(status_labels[standing.status]) if standing.status != "active" else ""),
         ]
@@ -603,32 +601,17 @@ def _headers():
 @organizer_required
 def export(request, pk, fmt):
     event = access.event_for_organizer(request.user, pk)
-    filename = f"results-{event.pk}"
+    fallback = f"results-{event.pk}"
+    title = f"{event.contest.title} {event.name} {_('results')}"
+    rows = list(_export_rows(event))
+    formats = {4: spreadsheets.DECIMAL_FORMAT}
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(_headers())
-        writer.writerows(_export_rows(event))
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        return spreadsheets.csv_response(
+            title, _headers(), rows, fallback=fallback, number_formats=formats, stream=False
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(event.name[:31])
-    sheet.append(_headers())
-    for row in _export_rows(event):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return spreadsheets.xlsx_response(
+        title, event.name, _headers(), rows, fallback=fallback, number_formats=formats
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 @organizer_required

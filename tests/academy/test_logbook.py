@@ -268,7 +268,7 @@ class TestScope:
         client.force_login(pairing.apprentice)
         response = client.get(reverse("academy:logbook_export", args=[pairing.pk, "csv"]))
         assert response.status_code == 200
-        body = b"".join(response.streaming_content).decode()
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
         assert "排料" in body and "3.5" in body
         xlsx = client.get(reverse("academy:logbook_export", args=[pairing.pk, "xlsx"]))
         assert xlsx.status_code == 200

@@ -193,7 +193,7 @@ class TestManagerView:
         client.force_login(manager)
         url = reverse("academy:manager_pairings")
         response = client.get(url, {"export": "csv", "mentor": pairing.mentor.pk})
-        body = b"".join(response.streaming_content).decode()
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
         assert response.status_code == 200
         assert "已记学时" in body and "2.5" in body
         assert pairing.apprentice.first_name in body
@@ -215,7 +215,7 @@ def test_manager_finds_the_pairings_ready_to_complete(client, pairing, other_pai
     response = client.get(reverse("academy:manager_pairings"), {"ready": "on"})
     assert list(response.context["pairings"]) == [pairing]
     export = client.get(reverse("academy:manager_pairings"), {"ready": "on", "export": "csv"})
-    body = b"".join(export.streaming_content).decode()
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
     assert pairing.apprentice.first_name in body
     assert other_pairing.apprentice.first_name not in body
 
@@ -227,7 +227,7 @@ def test_manager_admin_listing_with_totals_and_export(client, pairing, manager):
     assert listing.status_code == 200
     assert pairing.apprentice.first_name in listing.content.decode()
     export = client.get(reverse("wagtailsnippets_academy_pairing:list"), {"export": "csv"})
-    assert "2.5" in b"".join(export.streaming_content).decode()
+    assert "2.5" in b"".join(export.streaming_content).decode("utf-8-sig")
     trades = client.get(reverse("wagtailsnippets_academy_trade:edit", args=[pairing.trade.pk]))
     assert trades.status_code == 200
     assert pairing.competencies.first().name in trades.content.decode()

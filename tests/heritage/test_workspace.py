@@ -269,7 +269,7 @@ def test_teacher2_cannot_reach_teacher1_data(client, world):
     report = client.get(reverse("heritage:reports") + "?by=child").content.decode()
     export = b"".join(
         client.get(reverse("heritage:reports_export", args=["csv"])).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     for child in world.children:
         assert child.display_name not in report and child.display_name not in export
     # A filter naming the other kindergarten is refused, not silently widened.
@@ -347,7 +347,7 @@ def test_english_csv_has_the_agreed_columns(client, world):
     take_roll(client, world, ["present", "late", "excused", "absent", "present"])
     response = client.get("/en" + reverse("heritage:reports_export", args=["csv"]))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["date", "kindergarten", "class group", "craft", "lesson", "child", "status"]
     assert len(rows) == 6
     assert rows[1][:5] == [
@@ -364,11 +364,11 @@ def test_chinese_csv_and_xlsx(client, world):
     take_roll(client, world, ["present"] * 5)
     zh = b"".join(
         client.get(reverse("heritage:reports_export", args=["csv"])).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     assert zh.splitlines()[0] == "日期,幼儿园,班级,技艺,课程,幼儿,状态"
     assert "出勤" in zh.splitlines()[1]
     response = client.get("/en" + reverse("heritage:reports_export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     values = list(sheet.values)
     assert values[0][0] == "date" and len(values) == 6 and values[1][6] == "present"
     assert client.get(reverse("heritage:reports_export", args=["pdf"])).status_code == 404
