@@ -18,11 +18,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import ListView
-from icalendar import Calendar, Event
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
-from core import roles
+from core import ical, roles
 from core.spreadsheets import SpreadsheetExportMixin
 
 from . import services
@@ -33,6 +32,9 @@ from .models.pages import paginate
 PHOTO_SIZES = {"thumb": "fill-240x180", "large": "max-1200x1200"}
 WORKSPACE_ROLES = (roles.MENTOR, roles.APPRENTICE, roles.MANAGER)
 ENTRY_FILTERS = {"", "open"}
+# The public feed keeps recent past activities, so they do not vanish from calendars at once.
+ACTIVITY_FEED_PAST_DAYS = 14
+ACTIVITY_FEED_MAX = 300
 
 
 def workspace_view(view):
@@ -662,31 +664,46 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
 
 @require_safe
 def activities_ical(request):
-    """The upcoming activities of the academy as an iCalendar feed."""
+    """The upcoming activities of the academy as an iCalendar feed (public, subscribable)."""
     now = timezone.now()
-    activities = (
+    activities = list(
         ActivityPage.objects.live()
         .public()
-        .filter(starts_at__gte=now - datetime.timedelta(days=1))
-        .order_by("starts_at")[:200]
+        .filter(starts_at__gte=now - datetime.timedelta(days=ACTIVITY_FEED_PAST_DAYS))
+        .order_by("starts_at", "pk")[:ACTIVITY_FEED_MAX]
     )
-    calendar = Calendar()
-    calendar.add("prodid", "-//Fenghua Craftsman Academy//activities//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Craftsman academy activities"))
-    calendar.add("x-wr-timezone", "Asia/Shanghai")
-    host = request.get_host()
+    calendar = ical.new_calendar(
+        _("Craftsman academy activities"),
+        description=_("Classes, workshops and service visits of the craftsman academy."),
+        source_url=request.build_absolute_uri(reverse("academy:activities_ical")),
+    )
     for activity in activities:
-        event = Event()
-        event.add("uid", f"academy-activity-{activity.pk}@{host}")
-        event.add("summary", activity.title)
-        event.add("dtstart", activity.starts_at)
-        event.add("dtend", activity.ends_at or activity.starts_at + datetime.timedelta(hours=2))
-        event.add("dtstamp", activity.last_published_at or now)
-        event.add("location", activity.place)
-        event.add("description", activity.summary)
-        event.add("url", request.build_absolute_uri(activity.get_url(request) or "/"))
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="academy-activities.ics"'
-    return response
+        changed = (
+            activity.last_published_at
+            or activity.latest_revision_created_at
+            or activity.first_published_at
+            or now
+        )
+        calendar.add_component(
+            ical.new_event(
+                uid=ical.make_uid("academy-activity", activity.translation_key),
+                summary=activity.title,
+                starts_at=activity.starts_at,
+                ends_at=activity.ends_at or activity.starts_at + datetime.timedelta(hours=2),
+                changed_at=changed,
+                sequence=activity.ical_sequence,
+                location=activity.place,
+                description=activity.summary,
+                url=request.build_absolute_uri(activity.get_url(request) or "/"),
+            )
+        )
+    last_modified = max(
+        (a.last_published_at for a in activities if a.last_published_at), default=None
+    )
+    return ical.calendar_response(
+        request,
+        ical.to_ical(calendar),
+        "academy-activities.ics",
+        private=False,
+        last_modified=last_modified,
+    )

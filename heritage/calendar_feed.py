@@ -1,12 +1,12 @@
 """iCalendar feeds: one event per session, a stable UID, Asia/Shanghai times."""
 
 import datetime
-import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+
+from core import ical
 
 from .models import FeedToken, Session
 
@@ -31,24 +31,15 @@ def sessions_for_feed(feed):
 
 
 def build_calendar(feed, sessions, request):
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    host = request.get_host().split(":")[0] or "localhost"
     with translation.override(settings.LANGUAGE_CODE):
-        calendar = Calendar()
-        calendar.add("prodid", "-//Fenghua heritage programme//jiangxin//ZH")
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("x-wr-calname", f"非遗小匠人 · {feed_title(feed)}")
-        calendar.add("x-wr-timezone", settings.TIME_ZONE)
+        title = f"非遗小匠人 · {feed_title(feed)}"
+        calendar = ical.new_calendar(
+            title,
+            description=str(feed.get_kind_display()),
+            source_url=request.build_absolute_uri(feed.get_absolute_url()),
+        )
         for session in sessions:
-            event = Event()
-            event.add("uid", f"session-{session.uid}@{host}")
-            event.add("summary", f"{session.craft.title} · {session.class_group.kindergarten.name}")
-            event.add("dtstart", session.starts_at.astimezone(tz))
-            event.add("dtend", session.ends_at.astimezone(tz))
-            event.add("dtstamp", session.updated_at)
-            event.add("last-modified", session.updated_at)
-            event.add("location", f"{session.class_group.kindergarten.name} {session.place}")
+            kindergarten = session.class_group.kindergarten
             lines = [
                 _("Lesson: %(lesson)s") % {"lesson": session.lesson.title},
                 _("Class group: %(class)s") % {"class": session.class_group.name},
@@ -60,14 +51,26 @@ def build_calendar(feed, sessions, request):
                 )
             if session.change_reason:
                 lines.append(_("Note: %(reason)s") % {"reason": session.change_reason})
-            event.add("description", "\n".join(lines))
+            summary = f"{session.craft.title} · {kindergarten.name}"
             if session.is_cancelled:
-                event.add("status", "CANCELLED")
-            else:
-                event.add("status", "CONFIRMED")
-            calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+                summary = _("Cancelled: %(title)s") % {"title": summary}
+            location = " ".join(
+                part for part in (kindergarten.name, session.place, kindergarten.address) if part
+            )
+            calendar.add_component(
+                ical.new_event(
+                    uid=ical.make_uid("session", session.uid),
+                    summary=summary,
+                    starts_at=session.starts_at,
+                    ends_at=session.ends_at,
+                    changed_at=session.updated_at,
+                    sequence=session.sequence,
+                    location=location,
+                    description="\n".join(lines),
+                    cancelled=session.is_cancelled,
+                )
+            )
+    return ical.to_ical(calendar)
 
 
 def feed_title(feed):

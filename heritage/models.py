@@ -530,6 +530,12 @@ class Session(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
     )
     change_reason = models.CharField(_("reason for the change"), max_length=200, blank=True)
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up when the session moves or is cancelled, so calendar apps update."),
+    )
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -551,12 +557,41 @@ class Session(models.Model):
             )
         ]
 
+    # What a calendar app shows: a change to any of these is a new revision (SEQUENCE).
+    CALENDAR_FIELDS = (
+        "starts_at",
+        "ends_at",
+        "place",
+        "status",
+        "lesson_id",
+        "class_group_id",
+        "craftsman_id",
+    )
+
     def __str__(self):
         local = timezone.localtime(self.starts_at)
         return f"{local:%Y-%m-%d %H:%M} {self.class_group} · {self.lesson.title}"
 
+    def save(self, *args, **kwargs):
+        snapshot = getattr(self, "_calendar_snapshot", None)
+        if snapshot is not None and snapshot != self._calendar_state():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+        self._calendar_snapshot = self._calendar_state()
+
     def get_absolute_url(self):
         return reverse("heritage:session", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._calendar_snapshot = instance._calendar_state()
+        return instance
+
+    def _calendar_state(self):
+        return tuple(self.__dict__.get(name) for name in self.CALENDAR_FIELDS)
 
     @property
     def is_cancelled(self):

@@ -2,13 +2,14 @@
 
 import datetime
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views import View
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.models import Page
 
+from core import ical
 from core.roles import CRAFTSMAN, MANAGER, TEACHER, has_role, is_manager
 from core.spreadsheets import SpreadsheetExportMixin
 
@@ -594,7 +596,9 @@ def feeds(request):
     items = []
     for feed in _feeds_for(request.user):
         url = request.build_absolute_uri(feed.get_absolute_url())
-        items.append({"feed": feed, "url": url, "webcal": "webcal://" + url.split("://", 1)[1]})
+        webcal = "webcal://" + url.split("://", 1)[1]
+        google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
+        items.append({"feed": feed, "url": url, "webcal": webcal, "google": google})
     return render(request, "heritage/feeds.html", {"items": items})
 
 
@@ -620,12 +624,12 @@ def feed(request, token):
     )
     if not feed.owner.is_active:
         raise Http404
-    sessions = calendar_feed.sessions_for_feed(feed)
+    sessions = list(calendar_feed.sessions_for_feed(feed))
     body = calendar_feed.build_calendar(feed, sessions, request)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="heritage.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    changed = max((s.updated_at for s in sessions), default=feed.created_at)
+    return ical.calendar_response(
+        request, body, "heritage.ics", private=True, last_modified=changed
+    )
 
 
 # ---------------------------------------------------------------- public lesson listing

@@ -129,6 +129,12 @@ class ActivityPage(Page):
     summary = models.TextField(_("summary"), max_length=1000)
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
     gallery = StreamField(GalleryBlock(), verbose_name=_("gallery"), blank=True)
+    ical_sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up when the activity's time, place or title changes."),
+    )
 
     parent_page_types = ["academy.TrackPage"]
     subpage_types = []
@@ -150,6 +156,27 @@ class ActivityPage(Page):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+
+    # What a calendar app shows: publishing a change to one of these bumps SEQUENCE.
+    CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place")
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            saved = (
+                ActivityPage.objects.filter(pk=self.pk)
+                .values("ical_sequence", *self.CALENDAR_FIELDS)
+                .first()
+            )
+            if saved:
+                # A revision being published carries the sequence of its draft: never go back.
+                sequence = max(self.ical_sequence, saved["ical_sequence"])
+                if any(saved[name] != getattr(self, name) for name in self.CALENDAR_FIELDS):
+                    sequence += 1
+                if sequence != self.ical_sequence:
+                    self.ical_sequence = sequence
+                    if kwargs.get("update_fields") is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], "ical_sequence"}
+        return super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
