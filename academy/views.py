@@ -35,6 +35,7 @@ ENTRY_FILTERS = {"", "open"}
 # The public feed keeps recent past activities, so they do not vanish from calendars at once.
 ACTIVITY_FEED_PAST_DAYS = 14
 ACTIVITY_FEED_MAX = 300
+UNKNOWN_CHANGE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
 
 def workspace_view(view):
@@ -662,6 +663,19 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
 # --- public calendar ----------------------------------------------------------------------
 
 
+def _activity_changed_at(activity):
+    """When the activity last changed; a fixed date for pages never published in the editor.
+
+    Never "now": the feed must be the same bytes until something changes (ETag, 304).
+    """
+    return (
+        activity.last_published_at
+        or activity.latest_revision_created_at
+        or activity.first_published_at
+        or UNKNOWN_CHANGE
+    )
+
+
 @require_safe
 def activities_ical(request):
     """The upcoming activities of the academy as an iCalendar feed (public, subscribable)."""
@@ -678,12 +692,7 @@ def activities_ical(request):
         source_url=request.build_absolute_uri(reverse("academy:activities_ical")),
     )
     for activity in activities:
-        changed = (
-            activity.last_published_at
-            or activity.latest_revision_created_at
-            or activity.first_published_at
-            or now
-        )
+        changed = _activity_changed_at(activity)
         calendar.add_component(
             ical.new_event(
                 uid=ical.make_uid("academy-activity", activity.translation_key),
@@ -697,9 +706,7 @@ def activities_ical(request):
                 url=request.build_absolute_uri(activity.get_url(request) or "/"),
             )
         )
-    last_modified = max(
-        (a.last_published_at for a in activities if a.last_published_at), default=None
-    )
+    last_modified = max((_activity_changed_at(a) for a in activities), default=None)
     return ical.calendar_response(
         request,
         ical.to_ical(calendar),

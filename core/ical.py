@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from .spreadsheets import content_disposition
 
@@ -60,7 +60,7 @@ def new_calendar(name, description="", source_url=None):
         calendar.add("x-wr-caldesc", description)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))  # PT1H, as Outlook reads it
     if source_url:
         calendar.add("source", source_url, parameters={"VALUE": "URI"})
     return calendar

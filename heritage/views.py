@@ -1,6 +1,7 @@
 """Workspace views of teachers, craftsmen and managers, the lesson listing and the feeds."""
 
 import datetime
+import re
 from functools import wraps
 from urllib.parse import quote
 
@@ -47,6 +48,7 @@ from .models import (
 )
 
 PROGRAMME_ROLES = (MANAGER, TEACHER, CRAFTSMAN)
+FEED_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
@@ -617,6 +619,9 @@ def feed_revoke(request, pk):
 
 @require_safe
 def feed(request, token):
+    # Tokens are URL-safe base64; anything else (a NUL byte, a pasted fragment) is unknown.
+    if not FEED_TOKEN_RE.fullmatch(token):
+        raise Http404
     feed = get_object_or_404(
         FeedToken.objects.select_related("owner", "kindergarten"),
         token=token,

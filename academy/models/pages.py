@@ -170,7 +170,11 @@ class ActivityPage(Page):
             if saved:
                 # A revision being published carries the sequence of its draft: never go back.
                 sequence = max(self.ical_sequence, saved["ical_sequence"])
-                if any(saved[name] != getattr(self, name) for name in self.CALENDAR_FIELDS):
+                written = kwargs.get("update_fields")
+                fields = [
+                    name for name in self.CALENDAR_FIELDS if written is None or name in written
+                ]
+                if any(saved[name] != getattr(self, name) for name in fields):
                     sequence += 1
                 if sequence != self.ical_sequence:
                     self.ical_sequence = sequence
