@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
@@ -590,7 +591,7 @@ def _headers():
         for label in [
             _("rank"),
             _("bib"),
-            _("name"),
+            pgettext("results column", "name"),
             _("unit"),
             _("total"),
             _("award"),
