@@ -229,6 +229,9 @@ class ResultsPage(RoutablePageMixin, Page):
 
     parent_page_types = ["contests.ContestPage"]
     subpage_types = []
+    # Made by publishing an event's results (workspace or workflow), never by hand: a page
+    # added in the admin would have no event and no standings.
+    is_creatable = False
     content_panels = Page.content_panels + [
         FieldPanel("stage", read_only=True),
         FieldPanel("notice_until", read_only=True),
@@ -514,7 +517,12 @@ class Objection(models.Model):
     )
     answer = models.TextField(_("answer"), blank=True, max_length=2000)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)

@@ -7,7 +7,8 @@ from core.models import HomePage
 class ContestTreeTests(WagtailPageTestCase):
     def test_contests_sit_under_the_index_and_results_under_contests(self):
         self.assertCanCreateAt(ContestIndexPage, ContestPage)
-        self.assertCanCreateAt(ContestPage, ResultsPage)
+        # Results pages come from publishing an event's results, not from "add child page".
+        self.assertCanNotCreateAt(ContestPage, ResultsPage)
         self.assertCanNotCreateAt(HomePage, ContestPage)
         self.assertCanNotCreateAt(ContestIndexPage, ResultsPage)
         self.assertCanNotCreateAt(ResultsPage, ContestPage)
