@@ -5,6 +5,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_exports import SnippetIndexView
+
 from .forms import PairingAdminForm
 from .models import Pairing, Trade
 
@@ -20,6 +22,7 @@ class TradeViewSet(SnippetViewSet):
 
 class PairingViewSet(SnippetViewSet):
     model = Pairing
+    index_view_class = SnippetIndexView
     icon = "group"
     menu_label = _("Pairings")
     list_filter = ["status", "trade", "target_level"]

@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_exports import SnippetIndexView
+
 from .models import Entrant, Event, Objection
 
 
 class EventViewSet(SnippetViewSet):
     model = Event
+    index_view_class = SnippetIndexView
     icon = "list-ol"
     menu_label = _("Events")
     list_display = ["name", "contest", "rule", "notice_days"]
@@ -19,6 +22,7 @@ class EventViewSet(SnippetViewSet):
 
 class EntrantViewSet(SnippetViewSet):
     model = Entrant
+    index_view_class = SnippetIndexView
     icon = "user"
     menu_label = _("Entrants")
     list_display = ["bib", "name", "unit", "event", "status"]
@@ -30,6 +34,7 @@ class EntrantViewSet(SnippetViewSet):
 
 class ObjectionViewSet(SnippetViewSet):
     model = Objection
+    index_view_class = SnippetIndexView
     icon = "warning"
     menu_label = _("Objections")
     list_display = ["name", "event", "status", "created_at"]

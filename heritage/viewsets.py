@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_exports import SnippetIndexView
+
 from .models import Attendance, Child, ClassGroup, Kindergarten, PlanEntry, Season, Session
 
 
 class KindergartenViewSet(SnippetViewSet):
     model = Kindergarten
+    index_view_class = SnippetIndexView
     icon = "home"
     list_display = ["name", "short_name", "address"]
     search_fields = ["name"]
@@ -17,6 +20,7 @@ class KindergartenViewSet(SnippetViewSet):
 
 class ClassGroupViewSet(SnippetViewSet):
     model = ClassGroup
+    index_view_class = SnippetIndexView
     icon = "group"
     list_display = ["name", "kindergarten", "age_band", "teacher", "room"]
     list_filter = ["kindergarten", "age_band"]
@@ -46,6 +50,7 @@ class SeasonViewSet(SnippetViewSet):
 
 class PlanEntryViewSet(SnippetViewSet):
     model = PlanEntry
+    index_view_class = SnippetIndexView
     icon = "table"
     list_display = ["season", "round", "kindergarten", "craft", "craftsman", "planned_sessions"]
     list_filter = ["season", "kindergarten", "craft"]
@@ -55,6 +60,7 @@ class PlanEntryViewSet(SnippetViewSet):
 
 class SessionViewSet(SnippetViewSet):
     model = Session
+    index_view_class = SnippetIndexView
     icon = "time"
     list_display = ["starts_at", "class_group", "craft", "lesson", "craftsman", "status"]
     list_filter = ["status", "season", "craft", "class_group__kindergarten"]

@@ -92,15 +92,16 @@ def menu_urls(html):
     return {url.replace("&amp;", "&") for url in urls if "/logout/" not in url}
 
 
-def snippet_listing_urls(walk, model):
+def walk_listing(walk, model):
+    """The listing, its search, every filter's first choices, every sortable column, pages
+    and exports. Returns the listing's URL."""
     viewset = model.snippet_viewset
     index = reverse(viewset.get_url_name("list"))
     response = walk.get(index)
-    yield index
     for query in ("q=王", "q=%00%27%22", "export=csv", "export=xlsx", "p=2", "p=abc"):
         walk.get(f"{index}?{query}")
     if response is None or response.status_code != 200 or not response.context:
-        return
+        return index
     filters = response.context.get("filters")
     if filters:
         for name, field in filters.form.fields.items():
@@ -110,9 +111,13 @@ def snippet_listing_urls(walk, model):
                 if value not in ("", None):
                     walk.get(f"{index}?{name}={value}")
             walk.get(f"{index}?{name}=zzz")
-    for column in response.context.get("columns", []):
+    table = response.context.get("table")
+    columns = table.columns.values() if table is not None else []
+    for column in columns:
         if getattr(column, "sort_key", None):
+            walk.get(f"{index}?ordering={column.sort_key}")
             walk.get(f"{index}?ordering=-{column.sort_key}")
+    return index
 
 
 def object_urls(viewset, obj):
@@ -136,7 +141,7 @@ def test_admin_menu_and_every_listing_open(client, demo, username):
         walk.get(url)
     listed = {}
     for model in get_snippet_models():
-        index = next(snippet_listing_urls(walk, model))
+        index = walk_listing(walk, model)
         listed[model] = walk.seen[index]
         try:
             walk.get(reverse(model.snippet_viewset.get_url_name("add")))

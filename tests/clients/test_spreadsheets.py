@@ -265,3 +265,26 @@ def test_contest_csv_totals_have_two_decimals_and_unranked_last(client, contest,
     ranked, unranked = rows[1:4], rows[4:]
     assert all(re.fullmatch(r"\d+\.\d\d", row[4]) for row in ranked)
     assert unranked[0][0] == "" and unranked[0][4] == "" and unranked[0][1] == last.bib
+
+
+# ------------------------------------------------------------------ the admin's listings
+
+
+def test_admin_listing_exports_are_written_the_same_way(client, world):
+    client.force_login(world.manager)
+    url = reverse("wagtailsnippets_heritage_session:list")
+    rows = read_csv(client.get(url, {"export": "csv"}))
+    assert len(rows) == 2
+    header, row = rows
+    assert "状态" in header
+    assert row[header.index("状态")] == "已排课", "choices by their label, not their code"
+    local = timezone.localtime(world.session.starts_at)
+    assert row[0] == f"{local:%Y-%m-%d %H:%M}", "times in Shanghai, not UTC"
+    response = client.get(url, {"export": "xlsx"})
+    sheet = read_xlsx(response)
+    starts = sheet.cell(row=2, column=1)
+    assert starts.is_date and starts.value == local.replace(tzinfo=None)
+    plain, star = filenames(response)
+    today = timezone.localdate()
+    assert plain == f"heritage_session-{today:%Y%m%d}.xlsx"
+    assert star == f"课次 {today:%Y-%m-%d}.xlsx"
