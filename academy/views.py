@@ -519,7 +519,8 @@ class LogbookExportView(SpreadsheetExportMixin, ListView):
 
     def get_export_title(self):
         name = self.pairing.apprentice_name or _("apprentice")
-        return f"{_('Logbook')} {name} {timezone.localdate():%Y-%m-%d}"
+        label = _("Logbook")
+        return f"{label} {name} {timezone.localdate():%Y-%m-%d}"
 
     def get_heading(self, queryset, field):
         if field == "skill_names":
@@ -593,7 +594,8 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
         return f"pairings-{timezone.localdate():%Y%m%d}"
 
     def get_export_title(self):
-        return f"{_('Pairings')} {timezone.localdate():%Y-%m-%d}"
+        label = _("Pairings")
+        return f"{label} {timezone.localdate():%Y-%m-%d}"
 
     def to_row_dict(self, item):
         row = {}

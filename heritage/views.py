@@ -544,7 +544,8 @@ class AttendanceExportView(SpreadsheetExportMixin, View):
         self.statuses = {code: force_str(label) for code, label in STATUS_EXPORT.items()}
         today = timezone.localdate()
         self.export_filename = f"attendance-{today:%Y%m%d}"
-        self.export_title = f"{_('Attendance')} {today:%Y-%m-%d}"
+        label = _("Attendance")
+        self.export_title = f"{label} {today:%Y-%m-%d}"
         return self.as_spreadsheet(services.export_rows(queryset), export_format)
 
     def get_heading(self, queryset, field):

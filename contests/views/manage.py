@@ -603,7 +603,8 @@ def _headers():
 def export(request, pk, fmt):
     event = access.event_for_organizer(request.user, pk)
     fallback = f"results-{event.pk}"
-    title = f"{event.contest.title} {event.name} {_('results')}"
+    label = _("results")
+    title = f"{event.contest.title} {event.name} {label}"
     rows = list(_export_rows(event))
     formats = {4: spreadsheets.DECIMAL_FORMAT}
     if fmt == "csv":

@@ -133,7 +133,7 @@ def test_heritage_attendance_csv(client, world):
     zh = client.get("/app/heritage/reports/export.csv")  # reverse() would follow the last /en/
     assert read_csv(zh)[0] == ["日期", "幼儿园", "班级", "技艺", "课程", "幼儿", "状态"]
     plain, star = filenames(zh)
-    assert plain.startswith("attendance-") and star.startswith("出勤") and star.endswith(".csv")
+    assert plain.startswith("attendance-") and star.startswith("考勤") and star.endswith(".csv")
 
 
 def test_heritage_attendance_xlsx(client, world):
