@@ -206,7 +206,7 @@ class Crawler:
 
 
 def read_form(form, page):
-    action = normalise(form.get("action") or page, page) or page
+    action = normalise(form.get("action") or page, page)  # None: not ours to post (logout)
     fields = []
     for tag in form.find_all(["input", "select", "textarea", "button"]):
         name = tag.get("name")
