@@ -65,11 +65,28 @@ def page_problems(crawl, language):
         # base.html appends " · <site name>" to every title: the page's own part must not be empty
         if not title or title.startswith("·"):
             problems.append(f"empty <title> ({title!r}) at {crawl.where(visit.url)}")
+        problems += [f"{problem} at {crawl.where(visit.url)}" for problem in id_problems(soup)]
         headings = soup.find_all("h1")
         if len(headings) != 1:
             texts = [h.get_text(" ", strip=True) for h in headings]
             problems.append(f"{len(headings)} <h1> {texts} at {crawl.where(visit.url)}")
     return problems
+
+
+def id_problems(soup):
+    """Duplicate ids, and labels or ARIA attributes pointing at an id the page lacks."""
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    problems = [f'duplicate id="{i}"' for i in sorted({i for i in ids if ids.count(i) > 1})]
+    known = set(ids)
+    for attribute in ("aria-describedby", "aria-labelledby", "aria-controls"):
+        for tag in soup.find_all(attrs={attribute: True}):
+            for ref in tag[attribute].split():
+                if ref not in known:
+                    problems.append(f'{attribute}="{ref}" names no element')
+    for label in soup.find_all("label", attrs={"for": True}):
+        if label["for"] not in known:
+            problems.append(f'<label for="{label["for"]}"> names no element')
+    return sorted(set(problems))
 
 
 def private_strings():
@@ -124,13 +141,25 @@ def test_the_checks_catch_a_broken_page(client, site_tree):
     from tests.crawler import Crawl, Visit, page_exists
 
     crawl = Crawl(label="self-test")
-    bad = '<html lang="en"><head><title> · 奉化匠心</title></head><body><h1>a</h1><h1>b</h1>'
+    bad = (
+        '<html lang="en"><head><title> · 奉化匠心</title></head><body><h1>a</h1><h1>b</h1>'
+        '<p id="p"></p><p id="p"></p><label for="">x</label><input aria-describedby="p q">'
+    )
     crawl.visits["/x/"] = Visit("/x/", "/", 200, "text/html; charset=utf-8", bad)
     crawl.visits["/gone/"] = Visit("/gone/", "/x/", 404)
     crawl.visits["/boom/"] = Visit("/boom/", "/x/", 500)
     crawl.unvisited_missing.append(("/nowhere/", "/x/"))
     problems = "\n".join(page_problems(crawl, "zh-hans"))
-    for expected in ('lang="en"', "empty <title>", "2 <h1>", "404 at /gone/", "500 at /boom/"):
+    for expected in (
+        'lang="en"',
+        "empty <title>",
+        "2 <h1>",
+        "404 at /gone/",
+        "500 at /boom/",
+        'duplicate id="p"',
+        '<label for=""> names no element',
+        'aria-describedby="q" names no element',
+    ):
         assert expected in problems
     assert "(linked from /x/)" in problems and "no page at /nowhere/" in problems
     assert page_exists("/heritage/", None) and page_exists("/en/heritage/", None)
