@@ -206,19 +206,29 @@ class Crawler:
 
 
 def read_form(form, page):
+    """The form's action and fields: (name, kind, options, value, on) per control, where ``on``
+    says whether a browser would send it as the page shows it (checked boxes, the first button,
+    every other control)."""
     action = normalise(form.get("action") or page, page)  # None: not ours to post (logout)
     fields = []
+    button_seen = False
     for tag in form.find_all(["input", "select", "textarea", "button"]):
         name = tag.get("name")
         if not name:
             continue
         if tag.name == "select":
             options = [option.get("value", option.text) for option in tag.find_all("option")]
-            fields.append((name, "select", options, ""))
+            chosen = tag.find("option", selected=True) or tag.find("option")
+            value = chosen.get("value", chosen.text) if chosen else ""
+            fields.append((name, "select", options, value, True))
         elif tag.name == "textarea":
-            fields.append((name, "textarea", [], tag.text))
-        elif tag.name == "button":
-            fields.append((name, "button", [], tag.get("value", "")))
+            fields.append((name, "textarea", [], tag.text, True))
+        elif tag.name == "button" or tag.get("type") in ("submit", "image"):
+            fields.append((name, "button", [], tag.get("value", ""), not button_seen))
+            button_seen = True
         else:
-            fields.append((name, (tag.get("type") or "text").lower(), [], tag.get("value", "")))
+            kind = (tag.get("type") or "text").lower()
+            on = tag.has_attr("checked") if kind in ("checkbox", "radio") else kind != "file"
+            default = "on" if kind in ("checkbox", "radio") else ""
+            fields.append((name, kind, [], tag.get("value", default), on))
     return Form(page=page, action=action, fields=fields)
