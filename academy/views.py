@@ -356,7 +356,9 @@ def entry_confirm(request, pk):
         return _locked(
             request, entry.pairing, _("This entry is already confirmed."), entry.get_absolute_url()
         )
-    form = ConfirmForm(request.POST or None, initial={"reflection": entry.reflection})
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, initial={"reflection": entry.reflection}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.confirm_entry(entry, request.user, form.cleaned_data["reflection"])

@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import validate_email
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,18 @@ class ObjectionForm(forms.ModelForm):
         fields = ["name", "contact", "message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"contact": _("Only the organizers see it, to answer you.")}
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"].strip()
+        if re.fullmatch(PHONE_PATTERN, contact):
+            return contact
+        try:
+            validate_email(contact)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Enter a phone number or an email address, so the organizers can answer you.")
+            ) from None
+        return contact
 
 
 class ObjectionAnswerForm(forms.ModelForm):

@@ -105,3 +105,9 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("core:workspace")
     success_message = _("Your password has been changed.")
+
+    def form_invalid(self, form):
+        """A refused change answers 400, like every refused form of the site."""
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

@@ -136,7 +136,9 @@ def session_new(request):
         value = request.GET.get(name, "")
         if value.isdigit() and len(value) <= 9:
             initial[name] = int(value)
-    form = ScheduleForm(request.POST or None, user=user, initial=initial)
+    form = ScheduleForm(
+        request.POST if request.method == "POST" else None, user=user, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -218,7 +220,7 @@ def session_detail(request, pk):
 @programme_role_required(TEACHER, MANAGER)
 def session_move(request, pk):
     session = _session_or_404(request, pk, Session.objects.editable_by(request.user))
-    form = MoveForm.for_session(session, request.POST or None)
+    form = MoveForm.for_session(session, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -248,7 +250,7 @@ def session_move(request, pk):
 @programme_role_required(TEACHER, MANAGER)
 def session_cancel(request, pk):
     session = _session_or_404(request, pk, Session.objects.editable_by(request.user))
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -96,7 +96,9 @@ def contest_detail(request, pk):
         .select_related("results_page")
         .order_by("name")
     )
-    form = NewEventForm(request.POST or None, contest=contest, prefix="event")
+    form = NewEventForm(
+        request.POST if request.method == "POST" else None, contest=contest, prefix="event"
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -376,7 +378,7 @@ def import_scheme_view(request, pk):
 @organizer_required
 def entrants(request, pk):
     event = access.event_for_organizer(request.user, pk)
-    form = EntrantForm(request.POST or None, event=event)
+    form = EntrantForm(request.POST if request.method == "POST" else None, event=event)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -546,7 +548,9 @@ def objection_answer(request, pk):
         ),
         pk=pk,
     )
-    form = ObjectionAnswerForm(request.POST or None, instance=objection)
+    form = ObjectionAnswerForm(
+        request.POST if request.method == "POST" else None, instance=objection
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -74,7 +74,7 @@ def register(request, contest):
         context["closed"] = True
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, "contests/register.html", context, status=status)
-    form = RegistrationForm(request.POST or None, contest=contest)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, contest=contest)
     if not form.fields["event"].queryset.exists():
         context["no_events"] = True
         status = 400 if request.method == "POST" else 200

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from academy.models import EntryCompetency, EvidencePhoto, LogEntry, Pairing
@@ -285,3 +285,15 @@ def test_non_numeric_and_unknown_ids_are_404(client, pairing):
     assert client.get("/app/academy/pairings/999999/").status_code == 404
     assert client.get("/app/academy/entries/999999/").status_code == 404
     assert client.get(reverse("academy:dashboard") + "?page=x").status_code == 404
+
+
+def test_confirm_posted_with_no_field_names_the_missing_reflection(client, pairing):
+    # Found by the form fuzz: an empty post left the form unbound: 400 and no message.
+    entry = LogEntryFactory(pairing=pairing)
+    client.force_login(pairing.apprentice)
+    with translation.override("en"):
+        response = client.post(reverse("academy:entry_confirm", args=[entry.pk]), {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    entry.refresh_from_db()
+    assert not entry.is_confirmed
