@@ -27,7 +27,7 @@ def sessions_for_feed(feed):
     sessions = sessions & Session.objects.for_user(feed.owner)
     return sessions.select_related(
         "lesson", "craft", "class_group__kindergarten", "craftsman"
-    ).order_by("starts_at")[:FEED_MAX_EVENTS]
+    ).order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
 
 
 def build_calendar(feed, sessions, request):

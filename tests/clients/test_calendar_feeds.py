@@ -402,3 +402,23 @@ def test_academy_pages_offer_webcal_and_https_links(client, activities):
         html = client.get(path).content.decode()
         assert f'href="webcal://testserver{ics}"' in html, path
         assert f'href="http://testserver{ics}"' in html, path
+
+
+def test_feed_queries_do_not_grow_with_sessions(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = feed_urls(client, world.teacher)["kindergarten"]
+    counts = []
+    for extra in (0, 6):
+        for i in range(extra):
+            SessionFactory(
+                lesson=world.lesson,
+                class_group=world.class_group,
+                teacher=world.teacher,
+                starts_at=at(timezone.localdate() + datetime.timedelta(days=i + 1), 15),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and counts[0] <= 4, counts
