@@ -1,0 +1,31 @@
+import logging
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+# What a tampered or truncated admin form raises deep inside Wagtail's form handling.
+MALFORMED_POST_ERRORS = (ValueError, KeyError, TypeError, ValidationError)
+
+
+class MalformedAdminPostMiddleware:
+    """Answer a malformed admin form post with a 400 instead of a server error.
+
+    Wagtail's editors build forms from hidden inputs (chooser ids, inline form ids, StreamField
+    counts, rich-text JSON). A browser never sends them broken; a hand-made request can.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.method != "POST" or not request.path.startswith("/admin/"):
+            return None
+        if not isinstance(exception, MALFORMED_POST_ERRORS):
+            return None
+        logger.warning("Malformed admin post to %s: %r", request.path, exception)
+        return render(request, "400.html", status=400)
