@@ -1,7 +1,7 @@
 """Exports of the Wagtail admin's listings, written like the site's own downloads.
 
 ``SnippetIndexView`` is a snippet listing whose CSV/XLSX go through ``core.spreadsheets``:
-BOM and CRLF CSV, typed XLSX with a bold header, formula-safe cells, choices by their label,
+UTF-8 CRLF CSV, typed XLSX with a bold header, formula-safe cells, choices by their label,
 and a Chinese file name (with an ASCII fallback). Viewsets with ``list_export`` set
 ``index_view_class = SnippetIndexView``.
 """

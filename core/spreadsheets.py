@@ -30,7 +30,6 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin as WagtailSpreadsh
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -116,7 +115,10 @@ class _Echo:
 
 
 def csv_chunks(headers, rows, number_formats=None, language=None):
-    """BOM, then the header row, then each row, as RFC 4180 text (CRLF, minimal quoting).
+    """The header row, then each row, as RFC 4180 UTF-8 text (CRLF, minimal quoting).
+
+    No byte-order mark: every CSV reader takes plain UTF-8, and the header's first column stays
+    exactly its name. Excel users on Chinese Windows take the XLSX beside it.
 
     The rows are read while the body streams, after the view returned: the request's
     language is kept for them.
@@ -125,7 +127,7 @@ def csv_chunks(headers, rows, number_formats=None, language=None):
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     headers = [neutralise(force_str(h)) for h in headers]
     with translation.override(language or translation.get_language()):
-        yield (BOM + writer.writerow(headers)).encode("utf-8")
+        yield writer.writerow(headers).encode("utf-8")
         for row in rows:
             cells = [csv_text(value, number_formats.get(i)) for i, value in enumerate(row)]
             yield writer.writerow(cells).encode("utf-8")

@@ -1,7 +1,7 @@
 """The CSV and XLSX downloads as Excel (Chinese Windows), WPS and LibreOffice open them.
 
-CSV: UTF-8 with a BOM (else Excel shows mojibake), RFC 4180 (CRLF, quoted commas, quotes and
-line breaks), read back here with ``utf-8-sig``. XLSX: opened with openpyxl, typed cells,
+CSV: plain UTF-8 without a byte-order mark, RFC 4180 (CRLF, quoted commas, quotes and
+line breaks). XLSX: opened with openpyxl, typed cells,
 bold header, widths, a sheet title. Both: user text that starts like a formula stays text.
 Content-Disposition: an ASCII ``filename`` and an RFC 5987 ``filename*`` for Chinese names.
 """
@@ -32,8 +32,8 @@ def read_csv(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = response.getvalue()
-    assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM for Excel"
-    text = body.decode("utf-8-sig")
+    assert not body.startswith(b"\xef\xbb\xbf"), "no byte-order mark before the header"
+    text = body.decode("utf-8")
     # RFC 4180: every record ends with CRLF; a bare LF only inside a quoted field.
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text, newline="")))
