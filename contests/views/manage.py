@@ -123,33 +123,53 @@ def contest_detail(request, pk):
     )
 
 
-@organizer_required
-@require_POST
-def import_entrants_view(request, pk):
-    contest = access.contest_for_organizer(request.user, pk)
+def _upload(request, *, kind, contest, event=None, run, done):
+    """An all-or-nothing spreadsheet import: run it, or show every refused row with status 400.
+
+    ``run(file)`` imports and returns a count; ``done(count)`` says so and returns the redirect.
+    """
     form = UploadForm(request.POST, request.FILES)
     problems = []
     if form.is_valid():
         try:
-            created = import_entrants(contest, form.cleaned_data["file"])
+            count = run(form.cleaned_data["file"])
         except ImportRefused as refused:
             problems = refused.problems
         else:
-            invalidate_pages()
-            messages.success(request, _("%(count)s entrants imported.") % {"count": len(created)})
-            return redirect("contests:contest", pk=contest.pk)
+            return done(count)
+    target = event or contest
     return render(
         request,
         "contests/manage/import_result.html",
         {
             "contest": contest,
+            "event": event,
             "form": form,
             "problems": problems,
-            "kind": "entrants",
-            "retry_url": reverse("contests:import_entrants", args=[contest.pk]),
+            "kind": kind,
+            "retry_url": reverse(f"contests:import_{kind}", args=[target.pk]),
             "upload_form": UploadForm(),
         },
         status=400,
+    )
+
+
+@organizer_required
+@require_POST
+def import_entrants_view(request, pk):
+    contest = access.contest_for_organizer(request.user, pk)
+
+    def done(count):
+        invalidate_pages()
+        messages.success(request, _("%(count)s entrants imported.") % {"count": count})
+        return redirect("contests:contest", pk=contest.pk)
+
+    return _upload(
+        request,
+        kind="entrants",
+        contest=contest,
+        run=lambda file: len(import_entrants(contest, file)),
+        done=done,
     )
 
 
@@ -349,29 +369,18 @@ def copy_scheme_view(request, pk):
 @require_POST
 def import_scheme_view(request, pk):
     event = access.event_for_organizer(request.user, pk)
-    form = UploadForm(request.POST, request.FILES)
-    problems = []
-    if form.is_valid():
-        try:
-            created = import_scheme(event, form.cleaned_data["file"])
-        except ImportRefused as refused:
-            problems = refused.problems
-        else:
-            messages.success(request, _("%(count)s criteria imported.") % {"count": len(created)})
-            return redirect("contests:scheme", pk=event.pk)
-    return render(
+
+    def done(count):
+        messages.success(request, _("%(count)s criteria imported.") % {"count": count})
+        return redirect("contests:scheme", pk=event.pk)
+
+    return _upload(
         request,
-        "contests/manage/import_result.html",
-        {
-            "contest": event.contest,
-            "event": event,
-            "form": form,
-            "problems": problems,
-            "kind": "scheme",
-            "retry_url": reverse("contests:import_scheme", args=[event.pk]),
-            "upload_form": UploadForm(),
-        },
-        status=400,
+        kind="scheme",
+        contest=event.contest,
+        event=event,
+        run=lambda file: len(import_scheme(event, file)),
+        done=done,
     )
 
 
@@ -479,29 +488,18 @@ def unlock(request, pk, sheet_pk):
 @require_POST
 def import_scores_view(request, pk):
     event = access.event_for_organizer(request.user, pk)
-    form = UploadForm(request.POST, request.FILES)
-    problems = []
-    if form.is_valid():
-        try:
-            count = import_scores(event, form.cleaned_data["file"], request.user)
-        except ImportRefused as refused:
-            problems = refused.problems
-        else:
-            messages.success(request, _("%(count)s scores imported.") % {"count": count})
-            return redirect("contests:event", pk=event.pk)
-    return render(
+
+    def done(count):
+        messages.success(request, _("%(count)s scores imported.") % {"count": count})
+        return redirect("contests:event", pk=event.pk)
+
+    return _upload(
         request,
-        "contests/manage/import_result.html",
-        {
-            "contest": event.contest,
-            "event": event,
-            "form": form,
-            "problems": problems,
-            "kind": "scores",
-            "retry_url": reverse("contests:import_scores", args=[event.pk]),
-            "upload_form": UploadForm(),
-        },
-        status=400,
+        kind="scores",
+        contest=event.contest,
+        event=event,
+        run=lambda file: import_scores(event, file, request.user),
+        done=done,
     )
 
 
