@@ -27,6 +27,7 @@ ENGLISH = "/en/"
 NUMBER = re.compile(r"(?<=/)\d+(?=/|$|\.)")
 SLUG_NUMBER = re.compile(r"(?<=[a-z0-9]-)\d+(?=/|$)")  # studio-3, model-worker-12, 2024-46
 TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}(?=/|$|\.)")
+CODE = re.compile(r"(?<=/verify/)[A-Z0-9]{6,16}(?=/|$)")  # certificate codes
 
 
 def language_of(path):
@@ -37,7 +38,7 @@ def pattern_of(url):
     """The URL with its numeric ids (and long tokens) collapsed and its query values dropped."""
     parts = urlsplit(url)
     path = TOKEN.sub("<token>", NUMBER.sub("<id>", parts.path))
-    path = SLUG_NUMBER.sub("<n>", path)
+    path = CODE.sub("<code>", SLUG_NUMBER.sub("<n>", path))
     keys = sorted({key for key, _value in parse_qsl(parts.query, keep_blank_values=True)})
     return path + ("?" + "&".join(keys) if keys else "")
 
@@ -68,7 +69,8 @@ class Crawl:
     label: str
     visits: dict = field(default_factory=dict)  # url -> Visit
     links: dict = field(default_factory=dict)  # url -> first referrer, every internal link seen
-    forms: list = field(default_factory=list)
+    forms: list = field(default_factory=list)  # method="post"
+    get_forms: list = field(default_factory=list)  # filters, search boxes
     unvisited_missing: list = field(default_factory=list)  # (url, referrer) resolving to 404
     other_language: list = field(default_factory=list)  # (url, page): a link leaving the language
 
@@ -202,6 +204,8 @@ class Crawler:
         for form in soup.find_all("form"):
             if (form.get("method") or "get").lower() == "post":
                 self.crawl.forms.append(read_form(form, visit.url))
+            else:
+                self.crawl.get_forms.append(read_form(form, visit.url))
         return found
 
 

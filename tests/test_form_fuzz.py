@@ -6,13 +6,14 @@ For each role, the forms (method="post") on the pages a Chinese crawl reaches ar
   "-1", "1e309", "NaN", an impossible date; a text file for every file input);
 - then as the page offers them (values, checked boxes, selected options) with one field at a
   time replaced by garbage, so the garbage also reaches the code behind a valid form.
-The site must never answer 5xx; a post it refuses (anything but a redirect) answers 4xx and
-says why on the page; a post it accepts leads to a page that still opens and shows the garbage
-escaped. Failures name the form's action and the page it was found on.
+Then every page taking query parameters (seen in links and filter forms) gets the same garbage
+in each of them. The site must never answer 5xx; a post it refuses (anything but a redirect)
+answers 4xx and says why on the page; a post it accepts leads to a page that still opens and
+shows the garbage escaped. Failures name the form's action and the page it was found on.
 """
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,7 +30,9 @@ GARBAGE = {
     "overflow": "1e309",
     "nan": "NaN",
     "bad date": "2024-13-45",
+    "nul": "a\x00b",  # PostgreSQL refuses NUL characters in text
 }
+QUERY_GARBAGE = ["-1", "1e309", "NaN", "2024-13-45", "9" * 25, SCRIPT, "a\x00b", ""]
 MUTATIONS_PER_FORM = 8
 # Posts that change what the other forms act on (delete, revoke, publish...) go last.
 DESTRUCTIVE = re.compile(r"delete|remove|revoke|complete|cancel|publish|generate|unlock|status")
@@ -138,6 +141,34 @@ def fuzz(client, form, problems):
         check_answer(client, form, data, f"{what} in {name}", problems)
 
 
+def query_targets(crawl):
+    """Each page taking query parameters (links with a query, filter forms), once per pattern,
+    with every parameter name seen for it."""
+    targets = {}
+    candidates = [link for link in crawl.links if "?" in link]
+    candidates += [form.action + "?" + "&".join(names_of(form)) for form in crawl.get_forms]
+    for link in candidates:
+        if not link or link.startswith(("/en/", "/accounts/")):
+            continue
+        path, _sep, query = link.partition("?")
+        names = {name for name, _value in parse_qsl(query, keep_blank_values=True)}
+        names |= {part for part in query.split("&") if part and "=" not in part}
+        if names:
+            targets.setdefault(pattern_of(path), (path, set()))[1].update(names)
+    return sorted((path, sorted(names)) for path, names in targets.values())
+
+
+def fuzz_query(client, path, names, problems):
+    for value in QUERY_GARBAGE:
+        url = f"{path}?{urlencode(dict.fromkeys(names, value))}"
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"{response.status_code} for GET {url}")
+        elif response.get("Content-Type", "").startswith("text/html"):
+            if SCRIPT in response.content.decode(errors="replace"):
+                problems.append(f"unescaped markup at GET {url}")
+
+
 @pytest.mark.parametrize("username", ROLES, ids=lambda name: name or "anonymous")
 def test_forms_refuse_empty_and_garbage_posts(client, demo_data, username):
     user = None
@@ -151,5 +182,11 @@ def test_forms_refuse_empty_and_garbage_posts(client, demo_data, username):
         fuzz(client, form, problems)
         if user is not None:
             client.force_login(user)  # a form may have logged out or changed the password
-    print(f"{username or 'anonymous'}: {len(forms)} forms on {len(crawl.visits)} pages")
+    targets = query_targets(crawl)
+    for path, names in targets:
+        fuzz_query(client, path, names, problems)
+    print(
+        f"{username or 'anonymous'}: {len(forms)} forms and {len(targets)} pages with query"
+        f" parameters, from {len(crawl.visits)} pages"
+    )
     assert not problems, "\n".join(problems)
