@@ -119,6 +119,7 @@ def leaks(crawl, children, phones):
 
 @pytest.mark.parametrize("username", ROLES, ids=lambda name: name or "anonymous")
 def test_crawl(client, demo_data, username):
+    client.raise_request_exception = False  # a 500 is reported with its URL, not raised
     problems, counts = [], []
     children, phones = private_strings() if username is None else (set(), set())
     assert username is not None or (children and phones), "the demo must have children and phones"
