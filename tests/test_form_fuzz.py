@@ -159,8 +159,11 @@ def query_targets(crawl):
 
 
 def fuzz_query(client, path, names, problems):
-    for value in QUERY_GARBAGE:
-        url = f"{path}?{urlencode(dict.fromkeys(names, value))}"
+    queries = [dict.fromkeys(names, value) for value in QUERY_GARBAGE]
+    if len(names) > 1:  # one parameter at a time too: the first refused one hides the others
+        queries += [{name: value} for name in names for value in ("a\x00b", "9" * 25, "-1")]
+    for query in queries:
+        url = f"{path}?{urlencode(query)}"
         response = client.get(url)
         if response.status_code >= 500:
             problems.append(f"{response.status_code} for GET {url}")
