@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Count, F, FloatField, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
@@ -449,7 +450,9 @@ def save_roll_call(session, user, marks):
         raise ServiceError(_("The roll can be taken from the day of the session on."))
     valid = {choice for choice, _label in Attendance.Status.choices}
     children = {child.pk: child for child in roll_call_children(session)}
-    for child_id, (status, _reason) in marks.items():
+    for child_id, (status, reason) in marks.items():
+        if "\x00" in (reason or ""):  # PostgreSQL refuses NUL bytes in text
+            raise ServiceError(ProhibitNullCharactersValidator.message)
         if child_id not in children:
             raise ServiceError(
                 _("Child %(id)s is not in the class group %(class)s.")

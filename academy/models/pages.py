@@ -1,5 +1,7 @@
 """The academy's public pages: the "1+3+N" structure, tracks, activities, studios, profiles."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
@@ -21,6 +23,14 @@ from core.models import SectionPage
 
 from ..blocks import AchievementsBlock, GalleryBlock
 from .apprenticeship import Trade
+
+SLUG = re.compile(r"[-\w]+")
+
+
+def is_slug(value):
+    """Whether a query parameter can be a slug (no NUL byte, which PostgreSQL refuses)."""
+    return bool(SLUG.fullmatch(value))
+
 
 PAGE_SIZE = 12
 
@@ -232,7 +242,7 @@ class StudioIndexPage(SectionPage):
         trade = request.GET.get("trade", "")
         level = request.GET.get("level", "")
         if trade:
-            if not trade_tags.filter(slug=trade).exists():
+            if not is_slug(trade) or not trade_tags.filter(slug=trade).exists():
                 raise Http404("unknown trade")
             studios = studios.filter(trades__slug=trade)
         if level:
@@ -361,7 +371,7 @@ class ProfileIndexPage(RoutablePageMixin, SectionPage):
         )
         trade = request.GET.get("trade", "")
         if trade:
-            if not Trade.objects.filter(slug=trade).exists():
+            if not is_slug(trade) or not Trade.objects.filter(slug=trade).exists():
                 raise Http404("unknown trade")
             craftsmen = craftsmen.filter(trade__slug=trade)
         return self.render(

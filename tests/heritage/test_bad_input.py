@@ -200,3 +200,16 @@ def test_an_empty_post_is_refused_with_the_fields_named(client, world, view):
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert list(Session.objects.values_list("pk", "starts_at", "status")) == before
+
+
+def test_a_roll_call_reason_with_a_nul_byte_is_refused(client, world):
+    # Found by the form fuzz on PostgreSQL, which refuses NUL bytes in text (500).
+    client.force_login(world.teacher)
+    child = world.children[0]
+    response = client.post(
+        en("heritage:roll_call", world.session.pk),
+        {f"status_{child.pk}": "excused", f"reason_{child.pk}": "sick\x00"},
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not world.session.attendance.exists()
