@@ -28,7 +28,6 @@ from wagtail.log_actions import log
 from wagtail.models import Collection
 
 from core import roles
-from core.cache import invalidate_pages
 from core.certificates import issue_certificate
 from core.models import Certificate
 
@@ -447,7 +446,6 @@ def complete_pairing(pairing, user):
     pairing.certificate = issue_pairing_certificate(pairing)
     pairing.save(update_fields=["status", "completed_on", "certificate"])
     log(pairing, "academy.complete_pairing", user=user)
-    invalidate_pages()
     return pairing
 
 

@@ -1,67 +1,171 @@
-"""Whole-page caching for anonymous visitors, dropped on every publish.
+"""Whole-page caching of public pages for anonymous visitors.
 
-A version number lives in the cache; every cached page key includes it, so bumping it
-(on publish, unpublish, delete, or any change an app reports) invalidates every page at once.
+A page is stored only when nothing in it belongs to the visitor: no CSRF token (a page with a
+form for the public, such as contest registration, is rendered for every visitor), no cookie,
+no message. Each stored page's key carries two version numbers, the site's and its section's
+(the first segment of its path: ``heritage``, ``academy``, ``contests``; ``home`` for the home
+page), so a change drops only the pages that show it:
+
+- publishing or unpublishing a page drops its section and the home page (which shows every
+  section's highlights); a change to the home page or a section index drops every page, since
+  the menus show them;
+- apps name the sections a model's rows appear in with :func:`invalidate_on_change`, or call
+  :func:`invalidate_pages` after bulk writes.
+
+When the cache cannot be reached, pages are served uncached: a cache outage never answers 500.
 """
 
+import logging
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-VERSION_KEY = "pages:version"
+logger = logging.getLogger(__name__)
+
+SITE = "site"
+HOME = "home"
 
 
-def pages_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, timeout=None)
-    return version
+def _version_key(section):
+    return f"pages:version:{section}"
 
 
-def invalidate_pages(**_kwargs):
-    """Drop every cached anonymous page. Usable directly as a signal receiver."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+def _fresh_version():
+    # A version key the cache dropped comes back with a value never used before.
+    return time.time_ns() // 1000
 
 
-def _cacheable(request):
+def _versions(section):
+    keys = [_version_key(SITE), _version_key(section)]
+    found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        if key not in found:
+            cache.add(key, _fresh_version(), timeout=None)
+            found[key] = cache.get(key)
+        versions.append(found[key])
+    return versions
+
+
+def _bump(sections):
+    for section in sections:
+        key = _version_key(section)
+        try:
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, _fresh_version(), timeout=None)
+        except Exception:  # the cache is down: nothing is served from it either
+            logger.warning("Page cache unreachable: could not invalidate %s", section)
+
+
+def invalidate_pages(*sections):
+    """Drop the cached pages of the given sections and the home page; every page without one.
+
+    The drop happens now and again when the current transaction commits, so a visitor
+    rendering the page in between cannot store what is about to change.
+    """
+    targets = {SITE} if not sections else set(sections) | {HOME}
+    _bump(targets)
+    transaction.on_commit(lambda: _bump(targets))
+
+
+def section_of_path(path):
+    """The section of a path below the site root (``heritage/lessons/`` → ``heritage``)."""
+    first = path.strip("/").split("/", 1)[0]
+    return first or HOME
+
+
+def section_of_page(page):
+    """The section a page belongs to, or ``None`` for the home page and the sections' indexes,
+    whose titles appear in every page's menu."""
+    parts = [part for part in page.url_path.split("/") if part]
+    if len(parts) <= 2:
+        return None
+    return parts[1]
+
+
+def invalidate_page(sender=None, instance=None, **_kwargs):
+    """Signal receiver for page publish, unpublish and delete."""
+    section = section_of_page(instance) if instance is not None else None
+    if section is None:
+        invalidate_pages()
+    else:
+        invalidate_pages(section)
+
+
+def invalidate_on_change(model, *sections):
+    """Drop the given sections' pages whenever a row of ``model`` is saved or deleted."""
+
+    def receiver(**_kwargs):
+        invalidate_pages(*sections)
+
+    uid = f"page-cache:{model._meta.label}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ":delete")
+
+
+def _cacheable_request(request):
     return (
-        request.method in ("GET", "HEAD")
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and not request.GET
         and not len(get_messages(request))
-        and settings.PAGE_CACHE_SECONDS > 0
+    )
+
+
+def _cacheable_response(request, response):
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
     )
 
 
 def cache_anonymous(view):
-    """Serve anonymous GETs of public pages from the cache."""
+    """Serve anonymous GETs of public pages from the shared cache.
+
+    The wrapped view takes the page's path below the site root as its first argument.
+    """
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        key = f"page:{pages_version()}:{translation.get_language()}:{request.get_full_path()}"
-        response = cache.get(key)
+    def wrapped(request, path="", *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, path, *args, **kwargs)
+        try:
+            site_version, section_version = _versions(section_of_path(path))
+            key = (
+                f"page:{site_version}.{section_version}:"
+                f"{translation.get_language()}:{request.get_full_path()}"
+            )
+            response = cache.get(key)
+        except Exception:
+            logger.warning("Page cache unreachable: serving %s uncached", request.path)
+            response = view(request, path, *args, **kwargs)
+            response["X-Page-Cache"] = "off"
+            return response
         if response is not None:
             response["X-Page-Cache"] = "hit"
             return response
-        response = view(request, *args, **kwargs)
+        response = view(request, path, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and "private" not in response.get("Cache-Control", "")
-        ):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        response["X-Page-Cache"] = "miss"
+        if _cacheable_response(request, response):
+            try:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Page cache unreachable: %s not stored", request.path)
+            response["X-Page-Cache"] = "miss"
+        else:
+            response["X-Page-Cache"] = "bypass"
         return response
 
     return wrapped

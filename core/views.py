@@ -1,7 +1,10 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +16,10 @@ from kombu import Connection
 from .certificates import render_certificate
 from .forms import VerifyCertificateForm
 from .models import Certificate
-from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, user_roles
+from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, is_manager, user_roles
 from .workspace import workspace_items
+
+HEALTH_KEY = "core:health-probe"
 
 
 @login_required
@@ -57,14 +62,27 @@ def _broker_status():
         return {"ok": False, "mode": "broker", "error": str(error)[:200]}
 
 
+def _cache_status():
+    """A write and a read back: the cache may swallow its errors, so only the round trip tells."""
+    probe = secrets.token_hex(8)
+    try:
+        cache.set(HEALTH_KEY, probe, timeout=30)
+        ok = cache.get(HEALTH_KEY) == probe
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        return {"ok": False, "error": str(error)[:200]}
+    return {"ok": True} if ok else {"ok": False, "error": "the cache did not keep a value"}
+
+
 @never_cache
 def healthz(request):
-    database, broker = _database_status(), _broker_status()
-    healthy = database["ok"] and broker["ok"]
+    """ok or failing for anyone; which part failed, and why, for staff only."""
+    checks = {"database": _database_status(), "cache": _cache_status(), "broker": _broker_status()}
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "error"}
+    if request.user.is_authenticated and request.user.is_staff or is_manager(request.user):
+        body.update(checks)
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
-        status=200 if healthy else 503,
-        json_dumps_params={"ensure_ascii": False},
+        body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False}
     )
 
 

@@ -216,7 +216,7 @@ def apply_rotation(seasons=None, sessions_per_round=12):
     entries = generate_rotation(seasons, kindergartens, crafts, sessions_per_round)
     PlanEntry.objects.filter(season__in=seasons).delete()
     PlanEntry.objects.bulk_create(entries)
-    invalidate_pages()
+    invalidate_pages("heritage")
     return len(entries)
 
 
@@ -369,7 +369,7 @@ def schedule_sessions(request, user):
         for start, end in slots
     ]
     Session.objects.bulk_create(sessions)
-    invalidate_pages()
+    invalidate_pages("heritage")
     return sessions, plan
 
 
@@ -392,7 +392,7 @@ def move_session(session, day, start_time, end_time, place, reason, user):
     session.reminded_at = None
     session.save()
     log(instance=session, action="heritage.session.move", user=user)
-    invalidate_pages()
+    invalidate_pages("heritage")
     return session
 
 
@@ -406,7 +406,7 @@ def cancel_session(session, reason, user):
     session.change_reason = reason.strip()
     session.save(update_fields=["status", "change_reason", "updated_at"])
     log(instance=session, action="heritage.session.cancel", user=user)
-    invalidate_pages()
+    invalidate_pages("heritage")
     return session
 
 
@@ -497,7 +497,6 @@ def save_roll_call(session, user, marks):
             )
     else:
         log(instance=roll_call, action="heritage.roll_call.take", user=user)
-    invalidate_pages()
     return roll_call, created, len(new) + len(changed)
 
 

@@ -1,24 +1,47 @@
-"""Production: refuses to start without a secret key; Redis cache; secure cookies and HSTS."""
+"""Production: refuses to start without what a real deployment needs; Redis cache; secure
+cookies and HSTS."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool
+from .base import env, env_bool, env_list
+
+REQUIRED = {
+    "DJANGO_SECRET_KEY": "a long random secret",
+    "DJANGO_ALLOWED_HOSTS": "the site's host names, comma-separated",
+    "WAGTAILADMIN_BASE_URL": "the site's absolute address, such as https://jiangxin.example.cn",
+    "REDIS_URL": "the shared cache, such as redis://127.0.0.1:6379/1",
+    "DJANGO_DEFAULT_FROM_EMAIL": "the sender address of the site's emails",
+}
+_missing = [f"{name} ({meaning})" for name, meaning in REQUIRED.items() if not env(name)]
+if _missing:
+    raise ImproperlyConfigured("Production settings need: " + "; ".join(_missing) + ".")
+if not env("WAGTAILADMIN_BASE_URL").startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "WAGTAILADMIN_BASE_URL must be an absolute address starting with https://."
+    )
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL").rstrip("/")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL")
 DEBUG = False
 
+# One cache shared by every web worker and the Celery worker. If Redis stops, the site keeps
+# answering without it (pages are rendered uncached) and /healthz reports the cache.
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
     }
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

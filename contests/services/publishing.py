@@ -147,7 +147,7 @@ def start_public_notice(event, user, today=None):
         task_state.approve(user=user, comment=_("Public notice started"))
     else:
         revision.publish(user=user)
-    invalidate_pages()
+    invalidate_pages("contests")
     return page
 
 
@@ -171,7 +171,7 @@ def make_final(event, user=None, today=None):
     page.finalised_on = today
     page.save_revision(user=user).publish(user=user)
     log(event, "contests.make_final", user=user)
-    invalidate_pages()
+    invalidate_pages("contests")
     return page
 
 
@@ -200,7 +200,7 @@ def publish_correction(event, user, reason):
         row["entrant_id"] for row in standings if old_awards.get(row["entrant_id"]) != row["award"]
     ]
     revoke_changed_certificates(changed, reason)
-    invalidate_pages()
+    invalidate_pages("contests")
     return page
 
 

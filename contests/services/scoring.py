@@ -21,8 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from core.cache import invalidate_pages
-
 from ..models import Entrant, Rule, Score, Sheet
 
 HUNDREDTH = Decimal("0.01")
@@ -156,7 +154,6 @@ def unlock_sheet(sheet, user, reason):
     sheet.submitted_at = None
     sheet.save(update_fields=["submitted_at", "updated_at"])
     log(sheet, "contests.unlock_sheet", user=user, data={"reason": reason[:300]})
-    invalidate_pages()
 
 
 def deviations(event, limit=100):

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from core import spreadsheets
-from core.cache import invalidate_pages
 
 from ..forms import (
     AwardTierFormSet,
@@ -160,7 +159,6 @@ def import_entrants_view(request, pk):
     contest = access.contest_for_organizer(request.user, pk)
 
     def done(count):
-        invalidate_pages()
         messages.success(request, _("%(count)s entrants imported.") % {"count": count})
         return redirect("contests:contest", pk=contest.pk)
 

@@ -7,8 +7,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from core.cache import invalidate_pages
-
 from ..forms import ObjectionForm, RegistrationForm
 from ..models import ContestPage, ContestType, Entrant, Level, ResultsPage, Stage
 from ..services.imports import next_bib
@@ -118,7 +116,6 @@ def objection(request, results_page):
         item = form.save(commit=False)
         item.event = results_page.event
         item.save()
-        invalidate_pages()
         messages.success(request, _("Your objection was sent. The organizers will answer it."))
         return redirect(results_page.url)
     context = results_page.get_context(request)

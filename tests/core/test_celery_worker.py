@@ -41,7 +41,8 @@ def test_a_task_runs_in_a_real_worker_process(worker_broker):
 
 
 @pytest.mark.django_db
-def test_healthz_sees_the_real_broker(worker_broker, client):
+def test_healthz_sees_the_real_broker(worker_broker, client, user_factory):
+    client.force_login(user_factory(username="ops", role="manager"))
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"]["mode"] == "broker"

@@ -7,18 +7,28 @@ from core.roles import ROLES
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_broker(client, settings):
+def test_healthz_reports_database_cache_and_broker_to_staff(client, settings, user_factory):
     settings.CELERY_BROKER_URL = None
+    client.force_login(user_factory(username="ops", role="manager"))
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"]["ok"] is True
+    assert body["cache"] == {"ok": True}
     assert body["broker"] == {"ok": True, "mode": "eager"}
 
 
-def test_healthz_says_503_when_the_broker_is_unreachable(client, settings):
+def test_healthz_tells_the_public_only_ok_or_failing(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error"}
+
+
+def test_healthz_says_503_when_the_broker_is_unreachable(client, settings, user_factory):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    client.force_login(user_factory(username="ops", role="manager"))
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False

@@ -37,3 +37,51 @@ def test_languages_are_cached_apart(client, site_tree):
     client.get("/academy/")
     english = client.get("/en/academy/")
     assert '<html lang="en">' in english.content.decode()
+
+
+UNREACHABLE_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+    }
+}
+
+
+def test_with_the_cache_down_pages_are_served_uncached(client, site_tree, settings, user_factory):
+    settings.CACHES = UNREACHABLE_REDIS
+    for url in ("/", "/heritage/", "/en/academy/", "/contests/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["X-Page-Cache"] != "hit"
+    assert client.get("/healthz").status_code == 503
+    client.force_login(user_factory(username="ops", role="manager"))
+    assert client.get("/healthz").json()["cache"]["ok"] is False
+    assert client.get("/academy/").status_code == 200
+
+
+def test_a_change_drops_only_the_pages_that_show_it(client, site_tree):
+    from core.cache import invalidate_pages
+
+    for url in ("/", "/heritage/", "/academy/", "/contests/"):
+        client.get(url)
+    invalidate_pages("heritage")
+    assert client.get("/heritage/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "miss"  # the home page shows every section
+    assert client.get("/academy/")["X-Page-Cache"] == "hit"
+    assert client.get("/contests/")["X-Page-Cache"] == "hit"
+
+
+def test_publishing_a_page_inside_a_section_drops_that_section_only(client, site_tree):
+    from academy.models import TrackPage
+
+    academy = site_tree.sections["academy.AcademyPage"]
+    for url in ("/heritage/", "/academy/", "/contests/"):
+        client.get(url)
+    track = academy.add_child(instance=TrackPage(title="名师带徒", slug="mentoring", live=False))
+    track.save_revision().publish()
+    response = client.get("/academy/")
+    assert response["X-Page-Cache"] == "miss"
+    assert client.get("/academy/mentoring/").status_code == 200
+    assert client.get("/heritage/")["X-Page-Cache"] == "hit"
+    assert client.get("/contests/")["X-Page-Cache"] == "hit"
