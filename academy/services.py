@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.images import ImageFile
 from django.core.mail import send_mail
@@ -25,7 +26,7 @@ from PIL import UnidentifiedImageError
 from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
-from wagtail.models import Collection
+from wagtail.models import Collection, CollectionViewRestriction
 
 from core import roles
 from core.certificates import issue_certificate
@@ -63,22 +64,22 @@ def entries_for_user(user):
 
 
 def evidence_collection():
-    """The collection that keeps evidence photos apart from the site's public images."""
+    """The private collection of evidence photos: only managers see it in the admin."""
     collection = Collection.objects.filter(name=EVIDENCE_COLLECTION).first()
     if collection is None:
         collection = Collection.get_first_root_node().add_child(name=EVIDENCE_COLLECTION)
+    make_private(collection)
     return collection
 
 
-def hide_evidence_photos(images, request):
-    """The admin's image chooser without the evidence photos, except for managers.
-
-    Wagtail's collection permissions are inherited from the root, so a role that may choose
-    images anywhere (contest organizers) would otherwise see every apprentice's photos.
-    """
-    if roles.is_manager(request.user):
-        return images
-    return images.exclude(pk__in=EvidencePhoto.objects.values("image_id"))
+def make_private(collection):
+    """A privacy restriction to the managers' group: Wagtail's own mark of a private collection."""
+    if collection.view_restrictions.exists():
+        return
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.set(Group.objects.filter(name=roles.MANAGER))
 
 
 def check_photo(upload):

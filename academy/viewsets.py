@@ -3,15 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from core.admin_exports import SnippetIndexView
+from core.admin_scope import ScopedSnippetViewSet
 
 from .forms import PairingAdminForm
 from .models import Pairing, Trade
 
 
-class TradeViewSet(SnippetViewSet):
+class TradeViewSet(ScopedSnippetViewSet):
     model = Trade
     icon = "tag"
     menu_label = _("Trades and competencies")
@@ -20,7 +21,7 @@ class TradeViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
-class PairingViewSet(SnippetViewSet):
+class PairingViewSet(ScopedSnippetViewSet):
     model = Pairing
     index_view_class = SnippetIndexView
     icon = "group"
@@ -79,7 +80,12 @@ class PairingViewSet(SnippetViewSet):
         )
 
     def get_queryset(self, request):
-        return Pairing.objects.with_totals().select_related("mentor", "apprentice", "trade")
+        return (
+            super()
+            .get_queryset(request)
+            .with_totals()
+            .select_related("mentor", "apprentice", "trade")
+        )
 
 
 class AcademyViewSetGroup(SnippetViewSetGroup):

@@ -6,7 +6,6 @@ from wagtail.snippets.models import register_snippet
 from core.roles import APPRENTICE, MANAGER, MENTOR, has_role
 from core.workspace import HOOK_NAME, WorkspaceItem
 
-from .services import hide_evidence_photos
 from .viewsets import AcademyViewSetGroup
 
 register_snippet(AcademyViewSetGroup)
@@ -28,10 +27,6 @@ def register_academy_log_actions(actions):
     actions.register_action(
         "academy.complete_pairing", _("Complete pairing"), _("Manager completed the pairing")
     )
-
-
-# Evidence photos name an apprentice: only managers may pick them in the admin's chooser.
-hooks.register("construct_image_chooser_queryset", hide_evidence_photos)
 
 
 @hooks.register(HOOK_NAME)

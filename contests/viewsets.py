@@ -2,14 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.admin_exports import SnippetIndexView
+from core.admin_scope import ScopedSnippetViewSet
 
 from .models import Entrant, Event, Objection
 
 
-class EventViewSet(SnippetViewSet):
+class EventViewSet(ScopedSnippetViewSet):
     model = Event
     index_view_class = SnippetIndexView
     icon = "list-ol"
@@ -20,7 +20,7 @@ class EventViewSet(SnippetViewSet):
     list_export = ["contest", "name", "rule", "minimum_total", "notice_days"]
 
 
-class EntrantViewSet(SnippetViewSet):
+class EntrantViewSet(ScopedSnippetViewSet):
     model = Entrant
     index_view_class = SnippetIndexView
     icon = "user"
@@ -32,7 +32,7 @@ class EntrantViewSet(SnippetViewSet):
     list_per_page = 50
 
 
-class ObjectionViewSet(SnippetViewSet):
+class ObjectionViewSet(ScopedSnippetViewSet):
     model = Objection
     index_view_class = SnippetIndexView
     icon = "warning"

@@ -7,4 +7,21 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site core")
 
     def ready(self):
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.permissions import register_permission_policy
+
         from . import signals  # noqa: F401
+        from .admin_scope import PrivateCollectionsPolicy
+
+        # Images and documents in private collections (evidence photos, children's photos)
+        # are for managers only. Runs after wagtail.images and wagtail.documents registered
+        # their own policies (core comes after them in INSTALLED_APPS).
+        for model, auth_model in (
+            (get_image_model(), "wagtailimages.Image"),
+            (get_document_model(), "wagtaildocs.Document"),
+        ):
+            policy = PrivateCollectionsPolicy(
+                model, auth_model=auth_model, owner_field_name="uploaded_by_user"
+            )
+            register_permission_policy(model, policy)

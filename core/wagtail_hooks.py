@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from .admin_scope import hide_private_media
 from .roles import MANAGER, ORGANIZER, has_role
 from .workspace import HOOK_NAME, WorkspaceItem
 
@@ -30,3 +31,8 @@ def core_workspace_items(request):
         section=_("Site"),
         order=950,
     )
+
+
+# Choosers put images and documents into pages: private ones are never offered.
+hooks.register("construct_image_chooser_queryset", hide_private_media)
+hooks.register("construct_document_chooser_queryset", hide_private_media)

@@ -256,7 +256,11 @@ class Kindergarten(index.Indexed, models.Model):
         FieldPanel("address"),
         FieldPanel("teachers"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("id"),
+    ]
 
     class Meta:
         verbose_name = _("kindergarten")
@@ -628,6 +632,12 @@ class RollCall(models.Model):
         return str(self.session)
 
 
+class AttendanceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The marks of the sessions a user may see."""
+        return self.filter(session__in=Session.objects.for_user(user))
+
+
 class Attendance(models.Model):
     class Status(models.TextChoices):
         PRESENT = "present", pgettext_lazy("attendance", "Present")
@@ -643,6 +653,8 @@ class Attendance(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")

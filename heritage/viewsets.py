@@ -2,14 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from core.admin_exports import SnippetIndexView
+from core.admin_scope import ScopedSnippetViewSet
 
 from .models import Attendance, Child, ClassGroup, Kindergarten, PlanEntry, Season, Session
 
 
-class KindergartenViewSet(SnippetViewSet):
+class KindergartenViewSet(ScopedSnippetViewSet):
     model = Kindergarten
     index_view_class = SnippetIndexView
     icon = "home"
@@ -18,7 +19,7 @@ class KindergartenViewSet(SnippetViewSet):
     list_export = ["name", "short_name", "address"]
 
 
-class ClassGroupViewSet(SnippetViewSet):
+class ClassGroupViewSet(ScopedSnippetViewSet):
     model = ClassGroup
     index_view_class = SnippetIndexView
     icon = "group"
@@ -27,7 +28,7 @@ class ClassGroupViewSet(SnippetViewSet):
     list_export = ["kindergarten", "name", "age_band", "room"]
 
 
-class ChildViewSet(SnippetViewSet):
+class ChildViewSet(ScopedSnippetViewSet):
     model = Child
     icon = "user"
     list_display = ["display_name", "class_group", "photo_consent", "active_from", "active_until"]
@@ -42,13 +43,13 @@ class ChildViewSet(SnippetViewSet):
     ]
 
 
-class SeasonViewSet(SnippetViewSet):
+class SeasonViewSet(ScopedSnippetViewSet):
     model = Season
     icon = "date"
     list_display = ["number", "name", "starts_on", "ends_on", "rounds"]
 
 
-class PlanEntryViewSet(SnippetViewSet):
+class PlanEntryViewSet(ScopedSnippetViewSet):
     model = PlanEntry
     index_view_class = SnippetIndexView
     icon = "table"
@@ -58,7 +59,7 @@ class PlanEntryViewSet(SnippetViewSet):
     list_per_page = 50
 
 
-class SessionViewSet(SnippetViewSet):
+class SessionViewSet(ScopedSnippetViewSet):
     model = Session
     index_view_class = SnippetIndexView
     icon = "time"
@@ -75,12 +76,14 @@ class SessionViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Session.objects.select_related(
-            "class_group__kindergarten", "craft", "lesson", "craftsman"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("class_group__kindergarten", "craft", "lesson", "craftsman")
         )
 
 
-class AttendanceViewSet(SnippetViewSet):
+class AttendanceViewSet(ScopedSnippetViewSet):
     model = Attendance
     icon = "tick"
     list_display = ["child", "session", "status", "reason"]
@@ -89,8 +92,10 @@ class AttendanceViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
     def get_queryset(self, request):
-        return Attendance.objects.select_related(
-            "child", "session__class_group__kindergarten", "session__lesson"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("child", "session__class_group__kindergarten", "session__lesson")
         )
 
 

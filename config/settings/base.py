@@ -31,7 +31,6 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "core",
     "academy",
     "heritage",
     "contests",
@@ -48,6 +47,8 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    # After wagtail.images and wagtail.documents: core replaces their permission policies.
+    "core",
     "modelcluster",
     "taggit",
     "django_filters",
