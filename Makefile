@@ -21,9 +21,11 @@ run: $(STAMP) ## Migrate SQLite, load the demo (logins use password "demo") and 
 	DEMO_PASSWORD=$${DEMO_PASSWORD:-demo} $(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) ## Run the whole test suite (SQLite and eager Celery unless DATABASE_URL/CELERY_BROKER_URL say otherwise)
+PYTEST_ARGS ?=
+
+test: $(STAMP) ## Run the whole test suite, one process per core (SQLite and eager Celery unless DATABASE_URL/CELERY_BROKER_URL say otherwise)
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff check .

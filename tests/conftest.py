@@ -1,8 +1,11 @@
 import io
+import os
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 from PIL import Image
 
@@ -11,8 +14,11 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Every test writes uploads into its own temporary folder."""
+def _media_root(request, settings, tmp_path):
+    """Every test writes uploads into its own temporary folder (the demo's tests share the
+    folder the demo's images were written to)."""
+    if "demo" in request.fixturenames:
+        return
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
@@ -57,8 +63,33 @@ def png_bytes():
     return make
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo (logins with password "demo"), seeded once for the module.
+
+    Everything runs inside one transaction that is rolled back at the end of the module; each
+    test runs in a savepoint inside it, so tests see the demo but not one another's changes.
+    """
+    old = os.environ.get("DEMO_PASSWORD")
+    os.environ["DEMO_PASSWORD"] = "demo"
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media")))
+    media.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            media.disable()
+            if old is None:
+                os.environ.pop("DEMO_PASSWORD", None)
+            else:
+                os.environ["DEMO_PASSWORD"] = old
+
+
 @pytest.fixture
-def demo_data(db, monkeypatch):
-    """The whole demo, with its logins (password ``demo``)."""
-    monkeypatch.setenv("DEMO_PASSWORD", "demo")
-    call_command("seed_demo", stdout=io.StringIO())
+def demo_data(demo, db):
+    """The whole demo, with its logins (password ``demo``); seeded once per module."""

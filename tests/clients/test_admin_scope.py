@@ -49,11 +49,6 @@ REPORTS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _media_root():
-    """The demo's images stay where the module's seeding wrote them."""
-
-
 def login(client, username, admin_access=False):
     user = get_user_model().objects.get(username=username)
     if admin_access:
