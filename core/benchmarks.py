@@ -12,8 +12,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-APPS = ["core", "heritage", "academy", "contests"]
-
 
 @dataclass
 class Measurement:
@@ -63,7 +61,9 @@ class Bench:
 def measure(bench):
     bench.get("home page, anonymous, uncached", "/")
     bench.get("home page, anonymous, cached", "/")
-    for section in ("academy", "contests", "heritage"):
-        bench.get(f"{section} section page, anonymous", f"/{section}/")
+    from .models import HomePage
+
+    for section in HomePage.objects.first().get_children().live():
+        bench.get(f"{section.slug} section page, anonymous", section.url)
     bench.get("workspace, manager", "/workspace/", user="demo-manager")
     bench.get("workspace, teacher", "/workspace/", user="demo-teacher")

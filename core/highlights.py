@@ -1,13 +1,12 @@
 """What the home page shows of each section: the next activities, the latest results, new lessons.
 
 Each app may have a ``highlights`` module with ``highlight(request)`` returning a ``Highlight``
-(or None); each costs a fixed, small number of queries.
+(or None) and a ``POSITION`` on the home page; each costs a fixed, small number of queries.
 """
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-APPS = ["academy", "contests", "heritage"]
+from .discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -28,13 +27,11 @@ class Highlight:
 
 def home_highlights(request):
     found = []
-    for app in APPS:
-        try:
-            module = import_module(f"{app}.highlights")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.highlights":
-                raise
-            continue
+    modules = sorted(
+        (module for _config, module in app_modules("highlights", exclude=("core",))),
+        key=lambda module: getattr(module, "POSITION", 100),
+    )
+    for module in modules:
         highlight = module.highlight(request)
         if highlight is not None:
             found.append(highlight)

@@ -31,8 +31,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "academy",
+    # The sections, in the order their demo data is built.
     "heritage",
+    "academy",
     "contests",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

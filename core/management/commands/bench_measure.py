@@ -1,9 +1,10 @@
 import json
-from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-from core.benchmarks import APPS, Bench
+from core import benchmarks
+from core.benchmarks import Bench
+from core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -11,12 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         bench = Bench()
-        for app in APPS:
-            try:
-                module = import_module(f"{app}.benchmarks")
-            except ModuleNotFoundError as error:
-                if error.name != f"{app}.benchmarks":
-                    raise
-                continue
+        benchmarks.measure(bench)
+        for _config, module in app_modules("benchmarks", exclude=("core",)):
             module.measure(bench)
         self.stdout.write(json.dumps(bench.as_dicts(), ensure_ascii=False))

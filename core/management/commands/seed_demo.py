@@ -1,13 +1,9 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core import demo
 from core.cache import invalidate_pages
-
-# Each app's demo module extends the demo; they run in this order.
-APP_DEMOS = ["heritage", "academy", "contests"]
+from core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -30,13 +26,8 @@ class Command(BaseCommand):
         ctx = demo.DemoContext(stdout=self.stdout, style=self.style, scale=scale)
         with transaction.atomic():
             demo.seed(ctx)
-            for app in APP_DEMOS:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{app}.demo":
-                        raise
-                    continue
+            # Each app's demo module extends the demo, in INSTALLED_APPS order.
+            for _config, module in app_modules("demo", exclude=("core",)):
                 module.seed(ctx)
         invalidate_pages()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
