@@ -111,7 +111,12 @@ def seed_site(ctx):
         )
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "奉化匠心"},
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "root_page": home,
+            "site_name": "奉化区劳模工匠学院",
+        },
     )
     for model_label, slug, title, intro in SECTIONS:
         model = apps.get_model(model_label)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -17,7 +18,7 @@ from wagtail.search import index
 from .blocks import BaseStreamBlock
 from .highlights import home_highlights
 
-__all__ = ["SectionPage", "HomePage", "Certificate"]
+__all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity"]
 
 
 class SectionPage(Page):
@@ -115,3 +116,61 @@ class Certificate(models.Model):
         base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
         with translation.override(settings.LANGUAGE_CODE):
             return f"{base}{self.get_absolute_url()}"
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """What every page says of who runs the site, as Chinese public sites must show it."""
+
+    name = models.CharField(_("site name"), max_length=60, default="奉化区劳模工匠学院")
+    name_en = models.CharField(
+        _("site name in English"),
+        max_length=80,
+        default="Fenghua District Model Worker and Craftsman Academy",
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=80, default="宁波市奉化区总工会", blank=True
+    )
+    address = models.CharField(_("address"), max_length=120, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    icp_number = models.CharField(
+        _("ICP filing number"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "For example 浙ICP备12345678号-1; shown in the footer, linked to the filing site."
+        ),
+    )
+    public_security_number = models.CharField(
+        _("public security filing number"),
+        max_length=40,
+        blank=True,
+        help_text=_("For example 浙公网安备 33028302000000号; shown in the footer where set."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("organisation"),
+        FieldPanel("address"),
+        FieldPanel("phone"),
+        FieldPanel("email"),
+        FieldPanel("icp_number"),
+        FieldPanel("public_security_number"),
+    ]
+
+    class Meta:
+        verbose_name = _("site identity")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.name_en if translation.get_language() == "en" else self.name
+
+    @property
+    def public_security_code(self):
+        """The digits the public security filing site looks a number up by."""
+        return "".join(ch for ch in self.public_security_number if ch.isdigit())

@@ -194,3 +194,23 @@ def test_the_field_component_points_its_aria_references_at_real_elements():
     assert all(label.get("for") != "" for label in soup.find_all("label"))
     group = soup.find(attrs={"role": "group"})
     assert group["aria-labelledby"] in ids and "Days" in soup.find(id="id_days_label").text
+
+
+def test_footer_shows_the_filing_numbers_and_one_site_name(client, site_tree):
+    from wagtail.models import Site
+
+    from core.models import SiteIdentity
+
+    identity = SiteIdentity.for_site(Site.objects.get(is_default_site=True))
+    identity.icp_number = "浙ICP备20240001号-1"
+    identity.public_security_number = "浙公网安备 33028302000123号"
+    identity.address = "奉化区南山路1号"
+    identity.save()
+    html = client.get("/heritage/").content.decode()
+    assert 'href="https://beian.miit.gov.cn/"' in html and "浙ICP备20240001号-1" in html
+    assert "code=33028302000123" in html and "奉化区南山路1号" in html
+    assert html.count("奉化区劳模工匠学院") >= 3  # title, header and footer say the same name
+    for other in ("奉化匠心", "奉化劳模工匠学院<"):
+        assert other not in html
+    english = client.get("/en/heritage/").content.decode()
+    assert "Fenghua District Model Worker and Craftsman Academy" in english
