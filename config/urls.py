@@ -7,10 +7,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core.cache import cache_anonymous
-from core.views import healthz
+from core.views import admin_logout, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/logout/", admin_logout, name="admin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -74,6 +74,21 @@ def _cache_status():
 
 
 @never_cache
+def admin_logout(request):
+    """The admin's logout, also for a GET (an old bookmark, a typed address).
+
+    Wagtail's own view answers a GET by deleting the browser's cookie while the session stays
+    valid on the server; here every logout ends the session itself."""
+    from django.contrib.auth import logout
+    from wagtail.admin.views.account import LogoutView
+
+    if request.method == "POST":
+        return LogoutView.as_view()(request)
+    logout(request)
+    return redirect("wagtailadmin_login")
+
+
+@never_cache
 def healthz(request):
     """ok or failing for anyone; which part failed, and why, for staff only."""
     checks = {"database": _database_status(), "cache": _cache_status(), "broker": _broker_status()}

@@ -25,6 +25,8 @@ def language_switch(context):
     """Links to the current page in every language of the site."""
     request = context.get("request")
     path = request.get_full_path() if request else "/"
+    # A path that starts with "//" would be a link to another host ("//evil.example/en/").
+    path = "/" + path.lstrip("/")
     current = translation.get_language()
     languages = []
     for code, name in settings.LANGUAGES:

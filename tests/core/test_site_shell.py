@@ -214,3 +214,24 @@ def test_footer_shows_the_filing_numbers_and_one_site_name(client, site_tree):
         assert other not in html
     english = client.get("/en/heritage/").content.decode()
     assert "Fenghua District Model Worker and Craftsman Academy" in english
+
+
+def test_a_path_with_two_slashes_never_links_to_another_host(client, site_tree):
+    response = client.get("/", PATH_INFO="//evil.example/heritage/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'href="//evil.example' not in html and "//evil.example/en/" not in html
+
+
+def test_logging_out_of_the_admin_ends_the_session(client, user_factory):
+    user = user_factory(username="editor", role="manager")
+    client.force_login(user)
+    session_key = client.cookies["sessionid"].value
+    response = client.get("/admin/logout/")
+    assert response.status_code == 302
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=session_key).exists()
+    replay = type(client)()
+    replay.cookies["sessionid"] = session_key
+    assert replay.get("/admin/").status_code == 302
