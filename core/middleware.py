@@ -29,3 +29,30 @@ class MalformedAdminPostMiddleware:
             return None
         logger.warning("Malformed admin post to %s: %r", request.path, exception)
         return render(request, "400.html", status=400)
+
+
+# Features no page of the site uses; a page that is made to ask for one is refused by the browser.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -235,3 +235,8 @@ def test_logging_out_of_the_admin_ends_the_session(client, user_factory):
     replay = type(client)()
     replay.cookies["sessionid"] = session_key
     assert replay.get("/admin/").status_code == 302
+
+
+def test_pages_refuse_device_features_they_never_use(client, site_tree):
+    policy = client.get("/")["Permissions-Policy"]
+    assert "geolocation=()" in policy and "camera=()" in policy and "microphone=()" in policy
