@@ -23,3 +23,5 @@ SERVE_MEDIA = True
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or MEDIA_ROOT
 # The suite runs tasks in-process; tests marked "worker" switch to the real broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Login limits are tested by the tests that switch them on; the rest log in as they please.
+AXES_ENABLED = False
