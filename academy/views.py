@@ -27,7 +27,7 @@ from core.spreadsheets import SpreadsheetExportMixin
 from . import services
 from .forms import ConfirmForm, EntryForm, PairingFilter, StatusForm, UnlockForm
 from .models import ActivityPage, EvidencePhoto, LogEntry, Pairing
-from .models.pages import paginate
+from .pagination import paginate
 
 PHOTO_SIZES = {"thumb": "fill-240x180", "large": "max-1200x1200"}
 WORKSPACE_ROLES = (roles.MENTOR, roles.APPRENTICE, roles.MANAGER)
