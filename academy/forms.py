@@ -12,7 +12,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from core import roles
 
 from .models import EntryCompetency, Pairing, Trade
-from .services import MAX_PHOTOS_PER_ENTRY, MAX_SKILLS_PER_ENTRY, check_entry_rules
+from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
+from .services.photos import MAX_PHOTOS_PER_ENTRY
 
 RATING_CHOICES = [("", _("Not worked on"))] + [
     (str(value), label) for value, label in EntryCompetency.Rating.choices

@@ -24,10 +24,21 @@ from wagtail.images.models import SourceImageIOError
 from core import ical, roles
 from core.spreadsheets import SpreadsheetExportMixin
 
-from . import services
 from .forms import ConfirmForm, EntryForm, PairingFilter, StatusForm, UnlockForm
 from .models import ActivityPage, EvidencePhoto, LogEntry, Pairing
 from .pagination import paginate
+from .services.access import entries_for_user, is_apprentice_of, is_mentor_of
+from .services.completion import complete_pairing
+from .services.logbook import (
+    check_entry_open,
+    confirm_entry,
+    delete_entry,
+    remove_photo,
+    save_entry,
+    unlock_entry,
+)
+from .services.pairings import change_status
+from .services.progress import competency_map, hours_series, skills_series
 
 PHOTO_SIZES = {"thumb": "fill-240x180", "large": "max-1200x1200"}
 WORKSPACE_ROLES = (roles.MENTOR, roles.APPRENTICE, roles.MANAGER)
@@ -77,7 +88,7 @@ def _pairing_or_404(user, pk):
 
 def _entry_or_404(user, pk):
     return get_object_or_404(
-        services.entries_for_user(user).select_related(
+        entries_for_user(user).select_related(
             "pairing", "pairing__mentor", "pairing__apprentice", "pairing__trade", "confirmed_by"
         ),
         pk=pk,
@@ -155,11 +166,11 @@ def pairing_detail(request, pk):
             "pairing": pairing,
             "entries": paginate(request, entries, per_page=20),
             "show": show,
-            "competency_map": services.competency_map(pairing),
-            "hours_series": services.hours_series(pairing),
-            "skills_series": services.skills_series(pairing),
-            "is_mentor": services.is_mentor_of(request.user, pairing),
-            "is_apprentice": services.is_apprentice_of(request.user, pairing),
+            "competency_map": competency_map(pairing),
+            "hours_series": hours_series(pairing),
+            "skills_series": skills_series(pairing),
+            "is_mentor": is_mentor_of(request.user, pairing),
+            "is_apprentice": is_apprentice_of(request.user, pairing),
             "is_manager": manager,
             "status_form": StatusForm(
                 manager=manager,
@@ -174,7 +185,7 @@ def pairing_detail(request, pk):
 def pairing_status(request, pk):
     pairing = _pairing_or_404(request.user, pk)
     manager = roles.is_manager(request.user)
-    if not (manager or services.is_mentor_of(request.user, pairing)):
+    if not (manager or is_mentor_of(request.user, pairing)):
         raise PermissionDenied
     form = StatusForm(request.POST, manager=manager)
     if (
@@ -191,7 +202,7 @@ def pairing_status(request, pk):
         )
     if form.is_valid():
         try:
-            services.change_status(
+            change_status(
                 pairing, request.user, form.cleaned_data["status"], form.cleaned_data["reason"]
             )
         except ValidationError as error:
@@ -227,7 +238,7 @@ def pairing_complete(request, pk):
     status, error = 200, None
     if request.method == "POST":
         try:
-            pairing = services.complete_pairing(pairing, request.user)
+            pairing = complete_pairing(pairing, request.user)
         except ValidationError as refusal:
             error, status = " ".join(refusal.messages), 400
         else:
@@ -252,7 +263,7 @@ def pairing_complete(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request, pk):
     pairing = _pairing_or_404(request.user, pk)
-    if not services.is_mentor_of(request.user, pairing):
+    if not is_mentor_of(request.user, pairing):
         raise PermissionDenied
     if not pairing.accepts_entries:
         message = _("This pairing is %(status)s: no more entries can be logged.") % {
@@ -274,9 +285,9 @@ def _locked(request, pairing, message, back):
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request, pk):
     entry = _entry_or_404(request.user, pk)
-    if not services.is_mentor_of(request.user, entry.pairing):
+    if not is_mentor_of(request.user, entry.pairing):
         raise PermissionDenied
-    refusal = services.check_entry_open(entry)
+    refusal = check_entry_open(entry)
     if refusal:
         return _locked(request, entry.pairing, refusal, entry.get_absolute_url())
     return _entry_form(request, entry.pairing, entry)
@@ -288,7 +299,7 @@ def _entry_form(request, pairing, entry):
         form = EntryForm(request.POST, request.FILES, pairing=pairing, entry=entry)
         if form.is_valid():
             try:
-                saved = services.save_entry(
+                saved = save_entry(
                     pairing,
                     request.user,
                     date=form.cleaned_data["date"],
@@ -336,10 +347,10 @@ def entry_detail(request, pk):
             "pairing": entry.pairing,
             "photos": entry.photos.all(),
             "ratings": entry.ratings.select_related("competency"),
-            "is_mentor": services.is_mentor_of(request.user, entry.pairing),
-            "is_apprentice": services.is_apprentice_of(request.user, entry.pairing),
+            "is_mentor": is_mentor_of(request.user, entry.pairing),
+            "is_apprentice": is_apprentice_of(request.user, entry.pairing),
             "is_manager": roles.is_manager(request.user),
-            "can_change": services.check_entry_open(entry) is None,
+            "can_change": check_entry_open(entry) is None,
             "confirm_form": ConfirmForm(initial={"reflection": entry.reflection}),
             "unlock_form": UnlockForm(),
         },
@@ -350,7 +361,7 @@ def entry_detail(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_confirm(request, pk):
     entry = _entry_or_404(request.user, pk)
-    if not services.is_apprentice_of(request.user, entry.pairing):
+    if not is_apprentice_of(request.user, entry.pairing):
         raise PermissionDenied
     if entry.is_confirmed:
         return _locked(
@@ -361,7 +372,7 @@ def entry_confirm(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.confirm_entry(entry, request.user, form.cleaned_data["reflection"])
+            confirm_entry(entry, request.user, form.cleaned_data["reflection"])
         except ValidationError as error:
             _refuse(form, error)
         else:
@@ -390,7 +401,7 @@ def entry_unlock(request, pk):
     form = UnlockForm(request.POST)
     if form.is_valid():
         try:
-            services.unlock_entry(entry, request.user, form.cleaned_data["reason"])
+            unlock_entry(entry, request.user, form.cleaned_data["reason"])
         except ValidationError as error:
             _refuse(form, error)
         else:
@@ -408,15 +419,15 @@ def entry_unlock(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request, pk):
     entry = _entry_or_404(request.user, pk)
-    if not services.is_mentor_of(request.user, entry.pairing):
+    if not is_mentor_of(request.user, entry.pairing):
         raise PermissionDenied
-    refusal = services.check_entry_open(entry)
+    refusal = check_entry_open(entry)
     if refusal:
         return _locked(request, entry.pairing, refusal, entry.get_absolute_url())
     if request.method == "POST":
         pairing = entry.pairing
         try:
-            services.delete_entry(entry, request.user)
+            delete_entry(entry, request.user)
         except ValidationError as error:
             return _refused(request, pairing, " ".join(error.messages), entry.get_absolute_url())
         messages.success(request, _("The entry is deleted."))
@@ -433,21 +444,21 @@ def entry_delete(request, pk):
 def photo_remove(request, pk):
     """The mentor removes one evidence photo from an entry not yet confirmed, after asking."""
     evidence = get_object_or_404(
-        EvidencePhoto.objects.filter(
-            entry__in=services.entries_for_user(request.user)
-        ).select_related("entry", "entry__pairing", "entry__pairing__apprentice"),
+        EvidencePhoto.objects.filter(entry__in=entries_for_user(request.user)).select_related(
+            "entry", "entry__pairing", "entry__pairing__apprentice"
+        ),
         pk=pk,
     )
     entry, pairing = evidence.entry, evidence.entry.pairing
-    if not services.is_mentor_of(request.user, pairing):
+    if not is_mentor_of(request.user, pairing):
         raise PermissionDenied
     back = reverse("academy:entry_edit", args=[entry.pk])
-    refusal = services.check_entry_open(entry, pairing)
+    refusal = check_entry_open(entry, pairing)
     if refusal:
         return _locked(request, pairing, refusal, entry.get_absolute_url())
     if request.method == "POST":
         try:
-            services.remove_photo(evidence, request.user)
+            remove_photo(evidence, request.user)
         except ValidationError as error:
             return _refused(request, pairing, " ".join(error.messages), entry.get_absolute_url())
         messages.success(request, _("The photo is removed from the entry."))
@@ -466,9 +477,9 @@ def photo(request, pk, size):
     if size not in PHOTO_SIZES:
         raise Http404
     evidence = get_object_or_404(
-        EvidencePhoto.objects.filter(
-            entry__in=services.entries_for_user(request.user)
-        ).select_related("image"),
+        EvidencePhoto.objects.filter(entry__in=entries_for_user(request.user)).select_related(
+            "image"
+        ),
         pk=pk,
     )
     try:
