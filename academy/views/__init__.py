@@ -1,0 +1,2 @@
+"""The mentor–apprentice workspace, the manager's view, exports, photos and the calendar feed,
+one module per feature."""

@@ -1,0 +1,143 @@
+"""A pairing's page, its status and its completion."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core import roles
+
+from ..forms import StatusForm
+from ..models import EvidencePhoto, Pairing
+from ..pagination import paginate
+from ..services.access import is_apprentice_of, is_mentor_of
+from ..services.completion import complete_pairing
+from ..services.pairings import change_status
+from ..services.progress import competency_map, hours_series, skills_series
+from .common import (
+    pairing_or_404,
+    refuse,
+    refused_page,
+    workspace_view,
+)
+
+ENTRY_FILTERS = {"", "open"}
+
+
+@workspace_view
+@require_safe
+def pairing_detail(request, pk):
+    pairing = pairing_or_404(request.user, pk)
+    show = request.GET.get("show", "")
+    if show not in ENTRY_FILTERS:
+        raise Http404("unknown entry filter")
+    entries = pairing.entries.all()
+    if show == "open":
+        entries = entries.filter(confirmed_at__isnull=True)
+    entries = (
+        entries.select_related("confirmed_by")
+        .prefetch_related(
+            "skills",
+            Prefetch("photos", queryset=EvidencePhoto.objects.order_by("taken_at", "pk")),
+        )
+        .order_by("-date", "-pk")
+    )
+    manager = roles.is_manager(request.user)
+    return render(
+        request,
+        "academy/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "entries": paginate(request, entries, per_page=20),
+            "show": show,
+            "competency_map": competency_map(pairing),
+            "hours_series": hours_series(pairing),
+            "skills_series": skills_series(pairing),
+            "is_mentor": is_mentor_of(request.user, pairing),
+            "is_apprentice": is_apprentice_of(request.user, pairing),
+            "is_manager": manager,
+            "status_form": StatusForm(
+                manager=manager,
+                initial={"status": pairing.status, "reason": pairing.break_reason},
+            ),
+        },
+    )
+
+
+@workspace_view
+@require_POST
+def pairing_status(request, pk):
+    pairing = pairing_or_404(request.user, pk)
+    manager = roles.is_manager(request.user)
+    if not (manager or is_mentor_of(request.user, pairing)):
+        raise PermissionDenied
+    form = StatusForm(request.POST, manager=manager)
+    if (
+        form.is_valid()
+        and form.cleaned_data["status"] == Pairing.Status.WITHDRAWN
+        and pairing.is_open
+        and request.POST.get("confirm") != "yes"
+    ):
+        # Withdrawing cannot be undone: ask once more before saving it.
+        return render(
+            request,
+            "academy/pairing_status.html",
+            {"pairing": pairing, "form": form, "confirm_withdraw": True},
+        )
+    if form.is_valid():
+        try:
+            change_status(
+                pairing, request.user, form.cleaned_data["status"], form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("The pairing's status is saved."))
+            return redirect(pairing)
+    return render(
+        request,
+        "academy/pairing_status.html",
+        {"pairing": pairing, "form": form},
+        status=400,
+    )
+
+
+@workspace_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def pairing_complete(request, pk):
+    """The manager completes a pairing whose targets are met, which issues the certificate."""
+    pairing = pairing_or_404(request.user, pk)
+    if not roles.is_manager(request.user):
+        raise PermissionDenied
+    if pairing.status == Pairing.Status.COMPLETED:
+        if request.method == "POST":
+            return refused_page(
+                request,
+                pairing,
+                _("This pairing is already completed."),
+                pairing.get_absolute_url(),
+            )
+        messages.info(request, _("This pairing is already completed."))
+        return redirect(pairing)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            pairing = complete_pairing(pairing, request.user)
+        except ValidationError as refusal:
+            error, status = " ".join(refusal.messages), 400
+        else:
+            messages.success(
+                request,
+                _("The pairing is completed. Certificate %(code)s is being rendered.")
+                % {"code": pairing.certificate.code},
+            )
+            return redirect(pairing)
+    return render(
+        request,
+        "academy/pairing_complete.html",
+        {"pairing": pairing, "error": error},
+        status=status,
+    )
