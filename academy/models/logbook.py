@@ -20,6 +20,12 @@ class SkillTag(TaggedItemBase):
     )
 
 
+class LogEntryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The entries of the pairings a user may see."""
+        return self.filter(pairing__in=Pairing.objects.for_user(user))
+
+
 class LogEntry(models.Model):
     """A session the mentor logs; the apprentice reflects and confirms it, which locks it."""
 
@@ -61,6 +67,8 @@ class LogEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LogEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("logbook entry")
         verbose_name_plural = _("logbook entries")
@@ -83,6 +91,12 @@ class LogEntry(models.Model):
         return self.confirmed_at is not None
 
 
+class EvidencePhotoQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The photos of the entries a user may see."""
+        return self.filter(entry__in=LogEntry.objects.for_user(user))
+
+
 class EvidencePhoto(models.Model):
     """A photo of the work, kept in a private collection and served only within scope."""
 
@@ -90,6 +104,8 @@ class EvidencePhoto(models.Model):
     image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidencePhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence photo")

@@ -1,6 +1,4 @@
-"""Who is who in a pairing, and which entries a user may see."""
-
-from ..models import LogEntry, Pairing
+"""Who is who in a pairing."""
 
 
 def is_mentor_of(user, pairing):
@@ -9,7 +7,3 @@ def is_mentor_of(user, pairing):
 
 def is_apprentice_of(user, pairing):
     return user.is_authenticated and pairing.apprentice_id == user.pk
-
-
-def entries_for_user(user):
-    return LogEntry.objects.filter(pairing__in=Pairing.objects.for_user(user))

@@ -1,36 +1,28 @@
-"""What the workspace views share: who may open them, the object in scope, refusals.
+"""What the workspace views share: the rows they read, and how they refuse.
 
-Within the roles, scope comes from the data: outside one's scope is a 404.
+Who may open a view: ``core.access.role_required`` (mentors, apprentices; managers always).
+Which object they get: ``core.access.scoped_or_404`` over these rows, through each model's
+``for_user`` scope: outside one's scope is a 404.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from core import roles
-
-from ..models import Pairing
-from ..services.access import entries_for_user
-
-WORKSPACE_ROLES = (roles.MENTOR, roles.APPRENTICE, roles.MANAGER)
+from ..models import LogEntry, Pairing
 
 
-def workspace_view(view):
-    """Logged in, and a mentor, an apprentice or a manager: anyone else gets a 403.
+def pairing_rows():
+    """Pairings with their totals and what their pages show."""
+    return Pairing.objects.with_totals().select_related(
+        "mentor", "apprentice", "trade", "studio", "certificate"
+    )
 
-    Within the roles, scope comes from the data: another's pairing is a 404.
-    """
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles.has_role(request.user, *WORKSPACE_ROLES):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
+def entry_rows():
+    """Entries with their pairing and who confirmed them."""
+    return LogEntry.objects.select_related(
+        "pairing", "pairing__mentor", "pairing__apprentice", "pairing__trade", "confirmed_by"
+    )
 
 
 def refused_page(request, pairing, message, back, status=400):
@@ -40,27 +32,6 @@ def refused_page(request, pairing, message, back, status=400):
         "academy/refused.html",
         {"pairing": pairing, "message": message, "back": back},
         status=status,
-    )
-
-
-def scoped_pairings(user):
-    return (
-        Pairing.objects.for_user(user)
-        .with_totals()
-        .select_related("mentor", "apprentice", "trade", "studio", "certificate")
-    )
-
-
-def pairing_or_404(user, pk):
-    return get_object_or_404(scoped_pairings(user), pk=pk)
-
-
-def entry_or_404(user, pk):
-    return get_object_or_404(
-        entries_for_user(user).select_related(
-            "pairing", "pairing__mentor", "pairing__apprentice", "pairing__trade", "confirmed_by"
-        ),
-        pk=pk,
     )
 
 

@@ -4,16 +4,14 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from core import roles
+from core.access import role_required
+from core.roles import APPRENTICE, MENTOR, is_manager
 
 from ..models import LogEntry, Pairing
 from ..pagination import paginate
-from .common import (
-    workspace_view,
-)
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_safe
 def dashboard(request):
     """My pairings: a mentor's apprentices, an apprentice's mentor, with progress at a glance.
@@ -34,7 +32,7 @@ def dashboard(request):
         "academy/dashboard.html",
         {
             "pairings": page,
-            "is_manager": roles.is_manager(user),
+            "is_manager": is_manager(user),
             "to_confirm": LogEntry.objects.filter(
                 pairing__apprentice=user, confirmed_at__isnull=True
             ).count(),

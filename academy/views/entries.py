@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import roles
+from core.access import role_required, scoped_or_404
+from core.roles import APPRENTICE, MENTOR, is_manager
 
 from ..forms import ConfirmForm, EntryForm, UnlockForm
 from ..services.access import is_apprentice_of, is_mentor_of
@@ -18,19 +19,18 @@ from ..services.logbook import (
     unlock_entry,
 )
 from .common import (
-    entry_or_404,
+    entry_rows,
     locked,
-    pairing_or_404,
+    pairing_rows,
     refuse,
     refused_page,
-    workspace_view,
 )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request, pk):
-    pairing = pairing_or_404(request.user, pk)
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
     if not is_mentor_of(request.user, pairing):
         raise PermissionDenied
     if not pairing.accepts_entries:
@@ -41,10 +41,10 @@ def entry_create(request, pk):
     return _entry_form(request, pairing, None)
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request, pk):
-    entry = entry_or_404(request.user, pk)
+    entry = scoped_or_404(entry_rows(), request.user, pk=pk)
     if not is_mentor_of(request.user, entry.pairing):
         raise PermissionDenied
     refusal = check_entry_open(entry)
@@ -95,10 +95,10 @@ def _entry_form(request, pairing, entry):
     )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_safe
 def entry_detail(request, pk):
-    entry = entry_or_404(request.user, pk)
+    entry = scoped_or_404(entry_rows(), request.user, pk=pk)
     return render(
         request,
         "academy/entry_detail.html",
@@ -109,7 +109,7 @@ def entry_detail(request, pk):
             "ratings": entry.ratings.select_related("competency"),
             "is_mentor": is_mentor_of(request.user, entry.pairing),
             "is_apprentice": is_apprentice_of(request.user, entry.pairing),
-            "is_manager": roles.is_manager(request.user),
+            "is_manager": is_manager(request.user),
             "can_change": check_entry_open(entry) is None,
             "confirm_form": ConfirmForm(initial={"reflection": entry.reflection}),
             "unlock_form": UnlockForm(),
@@ -117,10 +117,10 @@ def entry_detail(request, pk):
     )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_confirm(request, pk):
-    entry = entry_or_404(request.user, pk)
+    entry = scoped_or_404(entry_rows(), request.user, pk=pk)
     if not is_apprentice_of(request.user, entry.pairing):
         raise PermissionDenied
     if entry.is_confirmed:
@@ -152,11 +152,11 @@ def entry_confirm(request, pk):
     )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_POST
 def entry_unlock(request, pk):
-    entry = entry_or_404(request.user, pk)
-    if not roles.is_manager(request.user):
+    entry = scoped_or_404(entry_rows(), request.user, pk=pk)
+    if not is_manager(request.user):
         raise PermissionDenied
     form = UnlockForm(request.POST)
     if form.is_valid():
@@ -175,10 +175,10 @@ def entry_unlock(request, pk):
     )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request, pk):
-    entry = entry_or_404(request.user, pk)
+    entry = scoped_or_404(entry_rows(), request.user, pk=pk)
     if not is_mentor_of(request.user, entry.pairing):
         raise PermissionDenied
     refusal = check_entry_open(entry)

@@ -6,12 +6,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from core.access import role_required, scoped_or_404
+from core.roles import APPRENTICE, MENTOR
 from core.spreadsheets import SpreadsheetExportMixin
 
-from .common import (
-    pairing_or_404,
-    workspace_view,
-)
+from .common import pairing_rows
 
 
 class LogbookExportView(SpreadsheetExportMixin, ListView):
@@ -26,12 +25,12 @@ class LogbookExportView(SpreadsheetExportMixin, ListView):
         "confirmed_at",
     ]
 
-    @method_decorator(workspace_view)
+    @method_decorator(role_required(MENTOR, APPRENTICE))
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        self.pairing = pairing_or_404(self.request.user, self.kwargs["pk"])
+        self.pairing = scoped_or_404(pairing_rows(), self.request.user, pk=self.kwargs["pk"])
         return self.pairing.entries.prefetch_related("skills").order_by("date", "pk")
 
     def get_filename(self):

@@ -1,21 +1,20 @@
 """The manager's view of every pairing, with filters and exports."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from core import roles
+from core.access import role_required, scoped
+from core.roles import MANAGER
 from core.spreadsheets import SpreadsheetExportMixin
 
 from ..forms import PairingFilter
 from ..models import Pairing
 from ..pagination import paginate
 from .common import (
-    scoped_pairings,
+    pairing_rows,
 )
 
 
@@ -87,10 +86,8 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
             row[field] = value() if callable(value) else value
         return row
 
-    @method_decorator(login_required)
+    @method_decorator(role_required(MANAGER))
     def dispatch(self, request, *args, **kwargs):
-        if not roles.is_manager(request.user):
-            raise PermissionDenied
         export = request.GET.get("export")
         if export and export not in self.FORMATS:
             return HttpResponse(_("Unknown export format."), status=400)
@@ -107,7 +104,7 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
 
     def with_totals(self, queryset):
         return (
-            scoped_pairings(self.request.user)
+            scoped(pairing_rows(), self.request.user)
             .select_related("certificate")
             .filter(pk__in=queryset.values("pk"))
             .order_by("status", "-start", "pk")

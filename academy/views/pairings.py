@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import roles
+from core.access import role_required, scoped_or_404
+from core.roles import APPRENTICE, MENTOR, is_manager
 
 from ..forms import StatusForm
 from ..models import EvidencePhoto, Pairing
@@ -18,19 +19,18 @@ from ..services.completion import complete_pairing
 from ..services.pairings import change_status
 from ..services.progress import competency_map, hours_series, skills_series
 from .common import (
-    pairing_or_404,
+    pairing_rows,
     refuse,
     refused_page,
-    workspace_view,
 )
 
 ENTRY_FILTERS = {"", "open"}
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_safe
 def pairing_detail(request, pk):
-    pairing = pairing_or_404(request.user, pk)
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
     show = request.GET.get("show", "")
     if show not in ENTRY_FILTERS:
         raise Http404("unknown entry filter")
@@ -45,7 +45,7 @@ def pairing_detail(request, pk):
         )
         .order_by("-date", "-pk")
     )
-    manager = roles.is_manager(request.user)
+    manager = is_manager(request.user)
     return render(
         request,
         "academy/pairing_detail.html",
@@ -67,11 +67,11 @@ def pairing_detail(request, pk):
     )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_POST
 def pairing_status(request, pk):
-    pairing = pairing_or_404(request.user, pk)
-    manager = roles.is_manager(request.user)
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
+    manager = is_manager(request.user)
     if not (manager or is_mentor_of(request.user, pairing)):
         raise PermissionDenied
     form = StatusForm(request.POST, manager=manager)
@@ -105,12 +105,12 @@ def pairing_status(request, pk):
     )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def pairing_complete(request, pk):
     """The manager completes a pairing whose targets are met, which issues the certificate."""
-    pairing = pairing_or_404(request.user, pk)
-    if not roles.is_manager(request.user):
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
+    if not is_manager(request.user):
         raise PermissionDenied
     if pairing.status == Pairing.Status.COMPLETED:
         if request.method == "POST":

@@ -3,15 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
+from core.access import role_required, scoped_or_404
+from core.roles import APPRENTICE, MENTOR
+
 from ..models import EvidencePhoto
-from ..services.access import entries_for_user, is_mentor_of
+from ..services.access import is_mentor_of
 from ..services.logbook import (
     check_entry_open,
     remove_photo,
@@ -19,20 +22,20 @@ from ..services.logbook import (
 from .common import (
     locked,
     refused_page,
-    workspace_view,
 )
 
 PHOTO_SIZES = {"thumb": "fill-240x180", "large": "max-1200x1200"}
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def photo_remove(request, pk):
     """The mentor removes one evidence photo from an entry not yet confirmed, after asking."""
-    evidence = get_object_or_404(
-        EvidencePhoto.objects.filter(entry__in=entries_for_user(request.user)).select_related(
+    evidence = scoped_or_404(
+        EvidencePhoto.objects.select_related(
             "entry", "entry__pairing", "entry__pairing__apprentice"
         ),
+        request.user,
         pk=pk,
     )
     entry, pairing = evidence.entry, evidence.entry.pairing
@@ -58,18 +61,13 @@ def photo_remove(request, pk):
     )
 
 
-@workspace_view
+@role_required(MENTOR, APPRENTICE)
 @require_safe
 def photo(request, pk, size):
     """An evidence photo, resized by Wagtail, for those who may see its pairing only."""
     if size not in PHOTO_SIZES:
         raise Http404
-    evidence = get_object_or_404(
-        EvidencePhoto.objects.filter(entry__in=entries_for_user(request.user)).select_related(
-            "image"
-        ),
-        pk=pk,
-    )
+    evidence = scoped_or_404(EvidencePhoto.objects.select_related("image"), request.user, pk=pk)
     try:
         rendition = evidence.image.get_rendition(PHOTO_SIZES[size])
         handle = rendition.file.open("rb")
