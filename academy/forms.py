@@ -10,10 +10,11 @@ from taggit.forms import TagField
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core import roles
+from core.refusals import Refused
 
 from .models import EntryCompetency, Pairing, Trade
 from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
-from .services.photos import MAX_PHOTOS_PER_ENTRY
+from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo, check_photo_count
 
 RATING_CHOICES = [("", _("Not worked on"))] + [
     (str(value), label) for value, label in EntryCompetency.Rating.choices
@@ -74,12 +75,12 @@ class EntryForm(forms.Form):
             kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
         # Interpolated here, per request: at import time it would freeze one language.
-        kept = entry.photos.count() if entry is not None else 0
+        self.kept_photos = entry.photos.count() if entry is not None else 0
         if entry is not None:
             self.fields["photos"].label = _("Add photos")
         self.fields["photos"].help_text = _(
             "Up to %(n)d photos, JPEG/PNG/GIF/WebP, 10 MB each."
-        ) % {"n": MAX_PHOTOS_PER_ENTRY - kept}
+        ) % {"n": MAX_PHOTOS_PER_ENTRY - self.kept_photos}
         self.competencies = list(pairing.competencies.order_by("sort_order", "pk"))
         current = {}
         if entry is not None:
@@ -109,6 +110,23 @@ class EntryForm(forms.Form):
         if any(len(skill) > 100 for skill in skills):
             raise forms.ValidationError(_("A skill name is at most 100 characters."))
         return skills
+
+    def clean_photos(self):
+        """Every problem with the photos at once: too many, and each file that is refused."""
+        photos = self.cleaned_data["photos"]
+        problems = []
+        try:
+            check_photo_count(photos, self.kept_photos)
+        except Refused as refusal:
+            problems.append(refusal.message)
+        for upload in photos:
+            try:
+                check_photo(upload)
+            except Refused as refusal:
+                problems.append(refusal.message)
+        if problems:
+            raise forms.ValidationError(problems)
+        return photos
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, dashboard, entries, exports, manager, pairings, photos
+from .views import calendar, confirmation, dashboard, entries, exports, manager, pairings, photos
 
 app_name = "academy"
 
@@ -18,8 +18,8 @@ urlpatterns = [
     ),
     path("entries/<int:pk>/", entries.entry_detail, name="entry"),
     path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
-    path("entries/<int:pk>/confirm/", entries.entry_confirm, name="entry_confirm"),
-    path("entries/<int:pk>/unlock/", entries.entry_unlock, name="entry_unlock"),
+    path("entries/<int:pk>/confirm/", confirmation.entry_confirm, name="entry_confirm"),
+    path("entries/<int:pk>/unlock/", confirmation.entry_unlock, name="entry_unlock"),
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("photos/<int:pk>/remove/", photos.photo_remove, name="photo_remove"),
     path("photos/<int:pk>/<str:size>/", photos.photo, name="photo"),

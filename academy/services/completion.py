@@ -1,6 +1,6 @@
 """Completing a pairing whose targets are met, and its apprenticeship certificate."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from wagtail.log_actions import log
 from core import roles
 from core.certificates import issue_certificate
 from core.models import Certificate
+from core.refusals import Refused
 
 from ..models import Pairing
 
@@ -29,11 +30,11 @@ def complete_pairing(pairing, user):
     Pairing.objects.select_for_update().filter(pk=pairing.pk).first()
     pairing = pairing_with_totals(pairing.pk)
     if pairing.status == Pairing.Status.COMPLETED:
-        raise ValidationError(_("This pairing is already completed."))
+        raise Refused(_("This pairing is already completed."))
     if pairing.status == Pairing.Status.WITHDRAWN:
-        raise ValidationError(_("A withdrawn pairing cannot be completed."))
+        raise Refused(_("A withdrawn pairing cannot be completed."))
     if not pairing.targets_met:
-        raise ValidationError(
+        raise Refused(
             _(
                 "Targets not met yet: %(hours)s of %(target)s hours, "
                 "%(reached)d of %(total)d competencies reached."

@@ -1,6 +1,6 @@
 """The logbook: the mentor logs, changes and deletes entries; the apprentice confirms them."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,10 +9,11 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 
 from core import roles
+from core.refusals import Refused
 
 from ..models import EntryCompetency, EvidencePhoto, LogEntry, Pairing, SkillTag
 from .access import is_apprentice_of, is_mentor_of
-from .photos import MAX_PHOTOS_PER_ENTRY, check_photo, evidence_collection, store_photo
+from .photos import check_photo, check_photo_count, evidence_collection, store_photo
 
 MAX_SKILLS_PER_ENTRY = 10
 
@@ -55,21 +56,15 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
     if entry is not None:
         entry = LogEntry.objects.select_for_update().get(pk=entry.pk, pairing=pairing)
     errors = check_entry_rules(pairing, date, hours, entry)
-    if len(photos) + (entry.photos.count() if entry else 0) > MAX_PHOTOS_PER_ENTRY:
-        errors["photos"] = [_("At most %(n)d photos per entry.") % {"n": MAX_PHOTOS_PER_ENTRY}]
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise Refused(messages[0], field=None if field == "__all__" else field)
+    check_photo_count(photos, entry.photos.count() if entry else 0)
     allowed = set(pairing.competencies.values_list("pk", flat=True))
     if any(competency.pk not in allowed for competency in ratings):
-        errors["__all__"] = [_("A competency that is not part of this pairing was rated.")]
-    photo_errors = []
-    for upload in photos:
-        try:
-            check_photo(upload)
-        except ValidationError as error:
-            photo_errors.extend(error.messages)
-    if photo_errors:
-        errors.setdefault("photos", []).extend(photo_errors)
-    if errors:
-        raise ValidationError(errors)
+        raise Refused(_("A competency that is not part of this pairing was rated."))
+    # Every photo is checked before anything is written.
+    image_formats = [check_photo(upload) for upload in photos]
 
     created = entry is None
     if created:
@@ -81,7 +76,8 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
     if photos:
         collection = evidence_collection()
         EvidencePhoto.objects.bulk_create(
-            store_photo(entry, upload, collection, user) for upload in photos
+            store_photo(entry, upload, image_format, collection, user)
+            for upload, image_format in zip(photos, image_formats, strict=True)
         )
     if pairing.stale_flagged_on:
         Pairing.objects.filter(pk=pairing.pk).update(stale_flagged_on=None)
@@ -125,6 +121,22 @@ def _set_skills(entry, names, created):
     SkillTag.objects.bulk_create(SkillTag(content_object=entry, tag=tags[name]) for name in names)
 
 
+def ensure_pairing_open(pairing):
+    """Refuse to log an entry on a completed or withdrawn pairing."""
+    if not pairing.accepts_entries:
+        raise Refused(
+            _("This pairing is %(status)s: no more entries can be logged.")
+            % {"status": pairing.get_status_display().lower()}
+        )
+
+
+def ensure_entry_open(entry, pairing=None):
+    """Refuse to change an entry, or its photos, that the mentor may not change any more."""
+    refusal = check_entry_open(entry, pairing)
+    if refusal:
+        raise Refused(refusal)
+
+
 def check_entry_open(entry, pairing=None):
     """Why the mentor may not change this entry or its photos any more, or None."""
     pairing = pairing or entry.pairing
@@ -146,9 +158,7 @@ def remove_photo(photo, user):
     pairing = Pairing.objects.get(pk=entry.pairing_id)
     if not is_mentor_of(user, pairing):
         raise PermissionDenied
-    refusal = check_entry_open(entry, pairing)
-    if refusal:
-        raise ValidationError(refusal)
+    ensure_entry_open(entry, pairing)
     image = photo.image
     log(entry, "academy.remove_photo", user=user, data={"photo": photo.pk})
     photo.delete()
@@ -163,7 +173,7 @@ def confirm_entry(entry, user, reflection):
     if not is_apprentice_of(user, entry.pairing):
         raise PermissionDenied
     if entry.is_confirmed:
-        raise ValidationError(_("This entry is already confirmed."))
+        raise Refused(_("This entry is already confirmed."))
     entry.reflection = reflection
     entry.confirmed_at = timezone.now()
     entry.confirmed_by = user
@@ -179,10 +189,10 @@ def unlock_entry(entry, user, reason):
         raise PermissionDenied
     entry = LogEntry.objects.select_for_update().get(pk=entry.pk)
     if not entry.is_confirmed:
-        raise ValidationError(_("This entry is not confirmed, so it is not locked."))
+        raise Refused(_("This entry is not confirmed, so it is not locked."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [_("Give the reason for unlocking.")]})
+        raise Refused(_("Give the reason for unlocking."), field="reason")
     entry.confirmed_at = None
     entry.confirmed_by = None
     entry.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
@@ -196,9 +206,7 @@ def delete_entry(entry, user):
     entry = LogEntry.objects.select_for_update().select_related("pairing").get(pk=entry.pk)
     if not is_mentor_of(user, entry.pairing):
         raise PermissionDenied
-    refusal = check_entry_open(entry)
-    if refusal:
-        raise ValidationError(refusal)
+    ensure_entry_open(entry)
     image_ids = list(entry.photos.values_list("image_id", flat=True))
     log(entry, "wagtail.delete", user=user)
     entry.delete()

@@ -1,11 +1,12 @@
 """Creating a pairing and changing its status."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core import roles
+from core.refusals import Refused
 
 from ..models import Pairing
 from .access import is_mentor_of
@@ -13,7 +14,11 @@ from .access import is_mentor_of
 
 @transaction.atomic
 def create_pairing(*, competencies=(), **fields):
-    """Create a pairing after its rules: not with oneself, one open pairing per trade."""
+    """Create a pairing after its rules: not with oneself, one open pairing per trade.
+
+    The rules are the model's own (``Pairing.clean``, which the admin form runs too), so a
+    broken one raises the model's ``ValidationError``, field by field.
+    """
     pairing = Pairing(**fields)
     pairing.full_clean()
     pairing.save()
@@ -32,12 +37,12 @@ def change_status(pairing, user, status, reason=""):
     if manager:
         allowed.add(Pairing.Status.WITHDRAWN)
     if status not in allowed:
-        raise ValidationError({"status": [_("You cannot set this status.")]})
+        raise Refused(_("You cannot set this status."), field="status")
     if not pairing.is_open:
-        raise ValidationError(_("A completed or withdrawn pairing cannot change status."))
+        raise Refused(_("A completed or withdrawn pairing cannot change status."))
     reason = (reason or "").strip()
     if status == Pairing.Status.ON_BREAK and not reason:
-        raise ValidationError({"reason": [_("Give the reason for the break.")]})
+        raise Refused(_("Give the reason for the break."), field="reason")
     if status == Pairing.Status.ACTIVE:
         clash = (
             Pairing.objects.open()
@@ -49,9 +54,7 @@ def change_status(pairing, user, status, reason=""):
             .exclude(pk=pairing.pk)
         )
         if clash.exists():
-            raise ValidationError(
-                _("These two people already have an active pairing in this trade.")
-            )
+            raise Refused(_("These two people already have an active pairing in this trade."))
     pairing.status = status
     pairing.break_reason = reason if status != Pairing.Status.ACTIVE else ""
     pairing.save(update_fields=["status", "break_reason"])

@@ -6,7 +6,6 @@ import warnings
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 from core import roles
+from core.refusals import Refused
 
 from ..models import EvidencePhoto
 
@@ -52,10 +52,10 @@ def check_photo(upload):
     """Refuse a file that is over the size limit or is not a JPEG/PNG/GIF/WebP image."""
     limit = settings.MAX_UPLOAD_SIZE
     if upload.size > limit:
-        raise ValidationError(
+        raise Refused(
             _("“%(name)s” is larger than %(limit)d MB.")
             % {"name": upload.name, "limit": limit // (1024 * 1024)},
-            code="too_large",
+            field="photos",
         )
     try:
         upload.seek(0)
@@ -68,28 +68,37 @@ def check_photo(upload):
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
         raise _too_many_pixels(upload) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(
-            _("“%(name)s” is not an image (JPEG, PNG, GIF or WebP).") % {"name": upload.name},
-            code="not_image",
-        ) from error
+        raise _not_an_image(upload) from error
     finally:
         upload.seek(0)
     if width * height > MAX_PHOTO_PIXELS:
         raise _too_many_pixels(upload)
     if image_format not in IMAGE_FORMATS:
-        raise ValidationError(
-            _("“%(name)s” is not an image (JPEG, PNG, GIF or WebP).") % {"name": upload.name},
-            code="not_image",
-        )
+        raise _not_an_image(upload)
     return image_format
 
 
+def _not_an_image(upload):
+    return Refused(
+        _("“%(name)s” is not an image (JPEG, PNG, GIF or WebP).") % {"name": upload.name},
+        field="photos",
+    )
+
+
 def _too_many_pixels(upload):
-    return ValidationError(
+    return Refused(
         _("“%(name)s” has too many pixels (at most %(n)d megapixels).")
         % {"name": upload.name, "n": MAX_PHOTO_PIXELS // 1_000_000},
-        code="too_many_pixels",
+        field="photos",
     )
+
+
+def check_photo_count(new, kept=0):
+    """Refuse more than MAX_PHOTOS_PER_ENTRY photos on an entry (``kept``: those it has)."""
+    if len(new) + kept > MAX_PHOTOS_PER_ENTRY:
+        raise Refused(
+            _("At most %(n)d photos per entry.") % {"n": MAX_PHOTOS_PER_ENTRY}, field="photos"
+        )
 
 
 def capture_time(upload):
@@ -118,8 +127,8 @@ def capture_time(upload):
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
-def store_photo(entry, upload, collection, user):
-    image_format = check_photo(upload)
+def store_photo(entry, upload, image_format, collection, user):
+    """Save a checked upload (``image_format``: what ``check_photo`` found) as evidence."""
     taken_at = capture_time(upload)
     # A random file name: evidence is never reachable by guessing a path.
     name = uuid.uuid4().hex + IMAGE_FORMATS[image_format]

@@ -1,4 +1,4 @@
-"""What the workspace views share: the rows they read, and how they refuse.
+"""What the workspace views share: the rows they read, and the refusal without a form.
 
 Who may open a view: ``core.access.role_required`` (mentors, apprentices; managers always).
 Which object they get: ``core.access.scoped_or_404`` over these rows, through each model's
@@ -25,32 +25,18 @@ def entry_rows():
     )
 
 
-def refused_page(request, pairing, message, back, status=400):
-    """A refusal page: what was refused, why, and the way back (nothing is saved)."""
-    return render(
-        request,
-        "academy/refused.html",
-        {"pairing": pairing, "message": message, "back": back},
-        status=status,
-    )
+def refused(request, refusal, pairing, back):
+    """A refusal with no form to show it beside: a locked entry, a closed pairing.
 
-
-def refuse(form, error):
-    """Copy a service's ValidationError onto a form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(
-                    field if field in form.fields and field != "__all__" else None, message
-                )
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def locked(request, pairing, message, back):
-    """A locked entry or a closed pairing: a GET goes back with the message, a POST is a 400."""
+    A GET goes back to ``back`` with the message; a POST answers the refusal page (400): what
+    was refused, why, that nothing was saved, and the way back.
+    """
     if request.method == "POST":
-        return refused_page(request, pairing, message, back)
-    messages.error(request, message)
+        return render(
+            request,
+            "academy/refused.html",
+            {"pairing": pairing, "message": refusal.message, "back": back},
+            status=refusal.status,
+        )
+    messages.error(request, refusal.message)
     return redirect(back)

@@ -13,9 +13,7 @@ from core.spreadsheets import SpreadsheetExportMixin
 from ..forms import PairingFilter
 from ..models import Pairing
 from ..pagination import paginate
-from .common import (
-    pairing_rows,
-)
+from .common import pairing_rows
 
 
 class ManagerPairingListView(SpreadsheetExportMixin, ListView):

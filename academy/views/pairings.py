@@ -1,7 +1,7 @@
 """A pairing's page, its status and its completion."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.access import role_required, scoped_or_404
+from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR, is_manager
 
 from ..forms import StatusForm
@@ -18,11 +19,7 @@ from ..services.access import is_apprentice_of, is_mentor_of
 from ..services.completion import complete_pairing
 from ..services.pairings import change_status
 from ..services.progress import competency_map, hours_series, skills_series
-from .common import (
-    pairing_rows,
-    refuse,
-    refused_page,
-)
+from .common import pairing_rows, refused
 
 ENTRY_FILTERS = {"", "open"}
 
@@ -92,8 +89,8 @@ def pairing_status(request, pk):
             change_status(
                 pairing, request.user, form.cleaned_data["status"], form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            refuse(form, error)
+        except Refused as refusal:
+            refusal.add_to(form)
         else:
             messages.success(request, _("The pairing's status is saved."))
             return redirect(pairing)
@@ -114,20 +111,16 @@ def pairing_complete(request, pk):
         raise PermissionDenied
     if pairing.status == Pairing.Status.COMPLETED:
         if request.method == "POST":
-            return refused_page(
-                request,
-                pairing,
-                _("This pairing is already completed."),
-                pairing.get_absolute_url(),
-            )
+            refusal = Refused(_("This pairing is already completed."))
+            return refused(request, refusal, pairing, pairing.get_absolute_url())
         messages.info(request, _("This pairing is already completed."))
         return redirect(pairing)
     status, error = 200, None
     if request.method == "POST":
         try:
             pairing = complete_pairing(pairing, request.user)
-        except ValidationError as refusal:
-            error, status = " ".join(refusal.messages), 400
+        except Refused as refusal:
+            error, status = refusal.message, refusal.status
         else:
             messages.success(
                 request,

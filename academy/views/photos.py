@@ -1,7 +1,7 @@
 """Evidence photos: served within scope only, removed by the mentor."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,18 +11,13 @@ from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
 from core.access import role_required, scoped_or_404
+from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR
 
 from ..models import EvidencePhoto
 from ..services.access import is_mentor_of
-from ..services.logbook import (
-    check_entry_open,
-    remove_photo,
-)
-from .common import (
-    locked,
-    refused_page,
-)
+from ..services.logbook import ensure_entry_open, remove_photo
+from .common import refused
 
 PHOTO_SIZES = {"thumb": "fill-240x180", "large": "max-1200x1200"}
 
@@ -42,18 +37,14 @@ def photo_remove(request, pk):
     if not is_mentor_of(request.user, pairing):
         raise PermissionDenied
     back = reverse("academy:entry_edit", args=[entry.pk])
-    refusal = check_entry_open(entry, pairing)
-    if refusal:
-        return locked(request, pairing, refusal, entry.get_absolute_url())
-    if request.method == "POST":
-        try:
+    try:
+        ensure_entry_open(entry, pairing)
+        if request.method == "POST":
             remove_photo(evidence, request.user)
-        except ValidationError as error:
-            return refused_page(
-                request, pairing, " ".join(error.messages), entry.get_absolute_url()
-            )
-        messages.success(request, _("The photo is removed from the entry."))
-        return redirect(back)
+            messages.success(request, _("The photo is removed from the entry."))
+            return redirect(back)
+    except Refused as refusal:
+        return refused(request, refusal, pairing, entry.get_absolute_url())
     return render(
         request,
         "academy/photo_remove.html",
