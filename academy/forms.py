@@ -1,9 +1,7 @@
 from decimal import Decimal
 
-import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
@@ -12,7 +10,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from core import roles
 from core.refusals import Refused
 
-from .models import EntryCompetency, Pairing, Trade
+from .models import EntryCompetency, Pairing
 from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
 from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo, check_photo_count
 
@@ -197,60 +195,6 @@ class StatusForm(forms.Form):
         if cleaned.get("status") == Pairing.Status.ON_BREAK and not cleaned.get("reason"):
             self.add_error("reason", _("Give the reason for the break."))
         return cleaned
-
-
-class PairingFilter(django_filters.FilterSet):
-    """The manager's filters over every pairing."""
-
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Pairing.Status.choices, empty_label=_("All statuses")
-    )
-    trade = django_filters.ModelChoiceFilter(
-        label=_("Trade"), queryset=Trade.objects.all(), empty_label=_("All trades")
-    )
-    mentor = django_filters.ModelChoiceFilter(
-        label=_("Mentor"),
-        queryset=get_user_model()
-        .objects.filter(groups__name=roles.MENTOR)
-        .order_by("first_name", "username"),
-        empty_label=_("All mentors"),
-    )
-    stale = django_filters.BooleanFilter(
-        label=_("Only stale (no entry for 30 days)"),
-        method="filter_stale",
-        widget=forms.CheckboxInput,
-    )
-
-    ready = django_filters.BooleanFilter(
-        label=_("Only ready to complete (targets met)"),
-        method="filter_ready",
-        widget=forms.CheckboxInput,
-    )
-
-    class Meta:
-        model = Pairing
-        fields = ["status", "trade", "mentor"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # People by their name, not their login.
-        self.form.fields["mentor"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
-
-    def filter_ready(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.with_totals().filter(
-            status=Pairing.Status.ACTIVE,
-            hours_logged__gte=F("target_hours"),
-            competencies_reached__gte=F("competencies_total"),
-        )
-
-    def filter_stale(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(pk__in=Pairing.objects.stale().values("pk"))
 
 
 class PairingAdminForm(WagtailAdminModelForm):

@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
@@ -12,11 +11,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.models import SectionPage
+from core.page_views import call_page_view
 
-from ..pagination import paginate
-from .competencies import Trade
 from .pairings import Pairing
-from .studios import LEVEL_ORDER, Level, is_slug
+from .studios import LEVEL_ORDER, Level
 
 
 class ProfileIndexPage(RoutablePageMixin, SectionPage):
@@ -68,30 +66,8 @@ class ProfileIndexPage(RoutablePageMixin, SectionPage):
 
     @path("craftsmen/", name="craftsmen")
     def craftsmen(self, request):
-        craftsmen = self.profiles().filter(kind=ProfilePage.Kind.FOLK_CRAFTSMAN)
-        trades = (
-            Trade.objects.filter(profiles__in=craftsmen)
-            .annotate(n=Count("profiles"))
-            .order_by("name")
-        )
-        trade = request.GET.get("trade", "")
-        if trade:
-            if not is_slug(trade) or not Trade.objects.filter(slug=trade).exists():
-                raise Http404("unknown trade")
-            craftsmen = craftsmen.filter(trade__slug=trade)
-        return self.render(
-            request,
-            template="academy/craftsman_showcase.html",
-            context_overrides={
-                "craftsmen": paginate(
-                    request,
-                    craftsmen.select_related("trade", "photo").order_by("title"),
-                    per_page=24,
-                ),
-                "trades": trades,
-                "selected_trade": trade,
-            },
-        )
+        # The folk craftsmen, filtered by trade: academy.views.public.craftsmen.
+        return call_page_view(self, "craftsmen", self, request)
 
 
 class ProfilePage(Page):

@@ -1,9 +1,6 @@
 """The innovation studios (劳模工匠创新工作室) and the levels at which they are recognised."""
 
-import re
-
 from django.db import models
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -14,16 +11,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.models import SectionPage
+from core.page_views import call_page_view
 
 from ..blocks import AchievementsBlock, GalleryBlock
-from ..pagination import paginate
-
-SLUG = re.compile(r"[-\w]+")
-
-
-def is_slug(value):
-    """Whether a query parameter can be a slug (no NUL byte, which PostgreSQL refuses)."""
-    return bool(SLUG.fullmatch(value))
 
 
 class Level(models.TextChoices):
@@ -55,34 +45,17 @@ class StudioIndexPage(SectionPage):
         verbose_name = _("studio index")
 
     def get_context(self, request, *args, **kwargs):
-        from taggit.models import Tag
-
         context = super().get_context(request, *args, **kwargs)
-        studios = StudioPage.objects.child_of(self).live().public()
-        trade_tags = Tag.objects.filter(
-            academy_studiotradetag_items__content_object__in=studios
-        ).distinct()
-        trade = request.GET.get("trade", "")
-        level = request.GET.get("level", "")
-        if trade:
-            if not is_slug(trade) or not trade_tags.filter(slug=trade).exists():
-                raise Http404("unknown trade")
-            studios = studios.filter(trades__slug=trade)
-        if level:
-            if level not in Level.values:
-                raise Http404("unknown level")
-            studios = studios.filter(level=level)
-        context.update(
-            studios=paginate(
-                request,
-                studios.select_related("leader").prefetch_related("trades").order_by("title"),
-            ),
-            trade_tags=trade_tags.order_by("name"),
-            levels=Level.choices,
-            selected_trade=trade,
-            selected_level=level,
-        )
+        # The studios, filtered by trade and level: academy.views.public.studios.
+        context.update(call_page_view(self, "studios", self, request))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if response.context_data["filter"].errors:
+            # A filter value it does not know: the page, with the error beside the filter.
+            response.status_code = 400
+        return response
 
 
 class StudioPage(Page):

@@ -10,7 +10,7 @@ from core.access import role_required, scoped
 from core.roles import MANAGER
 from core.spreadsheets import SpreadsheetExportMixin
 
-from ..forms import PairingFilter
+from ..filters import PairingFilter
 from ..models import Pairing
 from ..pagination import paginate
 from .common import pairing_rows

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -12,6 +11,7 @@ from core.access import role_required, scoped_or_404
 from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR, is_manager
 
+from ..filters import EntryFilter
 from ..forms import StatusForm
 from ..models import EvidencePhoto, Pairing
 from ..pagination import paginate
@@ -21,19 +21,16 @@ from ..services.pairings import change_status
 from ..services.progress import competency_map, hours_series, skills_series
 from .common import pairing_rows, refused
 
-ENTRY_FILTERS = {"", "open"}
-
 
 @role_required(MENTOR, APPRENTICE)
 @require_safe
 def pairing_detail(request, pk):
     pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
-    show = request.GET.get("show", "")
-    if show not in ENTRY_FILTERS:
-        raise Http404("unknown entry filter")
-    entries = pairing.entries.all()
-    if show == "open":
-        entries = entries.filter(confirmed_at__isnull=True)
+    entry_filter = EntryFilter(request.GET, queryset=pairing.entries.all())
+    valid = entry_filter.is_valid()
+    # A bad filter value: the error above the logbook, which shows every entry.
+    entries = entry_filter.qs if valid else pairing.entries.all()
+    show = entry_filter.form.cleaned_data["show"] if valid else ""
     entries = (
         entries.select_related("confirmed_by")
         .prefetch_related(
@@ -50,6 +47,7 @@ def pairing_detail(request, pk):
             "pairing": pairing,
             "entries": paginate(request, entries, per_page=20),
             "show": show,
+            "entry_filter": entry_filter,
             "competency_map": competency_map(pairing),
             "hours_series": hours_series(pairing),
             "skills_series": skills_series(pairing),
@@ -61,6 +59,7 @@ def pairing_detail(request, pk):
                 initial={"status": pairing.status, "reason": pairing.break_reason},
             ),
         },
+        status=200 if valid else 400,
     )
 
 
