@@ -179,10 +179,7 @@ class Pairing(models.Model):
 
     @property
     def is_open(self):
-        return self.status in self.OPEN_STATUSES
-
-    @property
-    def accepts_entries(self):
+        """Active or on break: it changes status, and its mentor logs entries."""
         return self.status in self.OPEN_STATUSES
 
     def clean(self):

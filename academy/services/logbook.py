@@ -23,7 +23,7 @@ def check_entry_rules(pairing, date, hours, entry=None):
     errors = {}
     if entry is not None and entry.is_confirmed:
         errors["__all__"] = [_("This entry is confirmed and locked; it cannot be changed.")]
-    if not pairing.accepts_entries:
+    if not pairing.is_open:
         errors["__all__"] = [
             _("This pairing is %(status)s: no more entries can be logged.")
             % {"status": pairing.get_status_display().lower()}
@@ -123,7 +123,7 @@ def _set_skills(entry, names, created):
 
 def ensure_pairing_open(pairing):
     """Refuse to log an entry on a completed or withdrawn pairing."""
-    if not pairing.accepts_entries:
+    if not pairing.is_open:
         raise Refused(
             _("This pairing is %(status)s: no more entries can be logged.")
             % {"status": pairing.get_status_display().lower()}
@@ -142,7 +142,7 @@ def check_entry_open(entry, pairing=None):
     pairing = pairing or entry.pairing
     if entry.is_confirmed:
         return _("This entry is confirmed and locked; it cannot be changed.")
-    if not pairing.accepts_entries:
+    if not pairing.is_open:
         return _("This pairing is %(status)s: its logbook cannot be changed.") % {
             "status": pairing.get_status_display().lower()
         }
