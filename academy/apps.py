@@ -9,6 +9,7 @@ class AcademyConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
+        from . import views  # noqa: F401  (registers the views the page models route to)
         from .models import Pairing
 
         # Profiles show how many apprentices their person mentors.

@@ -38,7 +38,8 @@ from .models import (
     TrackPage,
     Trade,
 )
-from .services import evidence_collection, issue_pairing_certificate
+from .services.completion import issue_pairing_certificate
+from .services.photos import evidence_collection
 
 # trade: (competencies, skills practised)
 PAIRING_TRADES = {

@@ -1,18 +1,18 @@
 from decimal import Decimal
 
-import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core import roles
+from core.refusals import Refused
 
-from .models import EntryCompetency, Pairing, Trade
-from .services import MAX_PHOTOS_PER_ENTRY, MAX_SKILLS_PER_ENTRY, check_entry_rules
+from .models import EntryCompetency, Pairing
+from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
+from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo, check_photo_count
 
 RATING_CHOICES = [("", _("Not worked on"))] + [
     (str(value), label) for value, label in EntryCompetency.Rating.choices
@@ -73,12 +73,12 @@ class EntryForm(forms.Form):
             kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
         # Interpolated here, per request: at import time it would freeze one language.
-        kept = entry.photos.count() if entry is not None else 0
+        self.kept_photos = entry.photos.count() if entry is not None else 0
         if entry is not None:
             self.fields["photos"].label = _("Add photos")
         self.fields["photos"].help_text = _(
             "Up to %(n)d photos, JPEG/PNG/GIF/WebP, 10 MB each."
-        ) % {"n": MAX_PHOTOS_PER_ENTRY - kept}
+        ) % {"n": MAX_PHOTOS_PER_ENTRY - self.kept_photos}
         self.competencies = list(pairing.competencies.order_by("sort_order", "pk"))
         current = {}
         if entry is not None:
@@ -108,6 +108,23 @@ class EntryForm(forms.Form):
         if any(len(skill) > 100 for skill in skills):
             raise forms.ValidationError(_("A skill name is at most 100 characters."))
         return skills
+
+    def clean_photos(self):
+        """Every problem with the photos at once: too many, and each file that is refused."""
+        photos = self.cleaned_data["photos"]
+        problems = []
+        try:
+            check_photo_count(photos, self.kept_photos)
+        except Refused as refusal:
+            problems.append(refusal.message)
+        for upload in photos:
+            try:
+                check_photo(upload)
+            except Refused as refusal:
+                problems.append(refusal.message)
+        if problems:
+            raise forms.ValidationError(problems)
+        return photos
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
@@ -178,60 +195,6 @@ class StatusForm(forms.Form):
         if cleaned.get("status") == Pairing.Status.ON_BREAK and not cleaned.get("reason"):
             self.add_error("reason", _("Give the reason for the break."))
         return cleaned
-
-
-class PairingFilter(django_filters.FilterSet):
-    """The manager's filters over every pairing."""
-
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Pairing.Status.choices, empty_label=_("All statuses")
-    )
-    trade = django_filters.ModelChoiceFilter(
-        label=_("Trade"), queryset=Trade.objects.all(), empty_label=_("All trades")
-    )
-    mentor = django_filters.ModelChoiceFilter(
-        label=_("Mentor"),
-        queryset=get_user_model()
-        .objects.filter(groups__name=roles.MENTOR)
-        .order_by("first_name", "username"),
-        empty_label=_("All mentors"),
-    )
-    stale = django_filters.BooleanFilter(
-        label=_("Only stale (no entry for 30 days)"),
-        method="filter_stale",
-        widget=forms.CheckboxInput,
-    )
-
-    ready = django_filters.BooleanFilter(
-        label=_("Only ready to complete (targets met)"),
-        method="filter_ready",
-        widget=forms.CheckboxInput,
-    )
-
-    class Meta:
-        model = Pairing
-        fields = ["status", "trade", "mentor"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # People by their name, not their login.
-        self.form.fields["mentor"].label_from_instance = lambda user: (
-            user.get_full_name() or user.username
-        )
-
-    def filter_ready(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.with_totals().filter(
-            status=Pairing.Status.ACTIVE,
-            hours_logged__gte=F("target_hours"),
-            competencies_reached__gte=F("competencies_total"),
-        )
-
-    def filter_stale(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(pk__in=Pairing.objects.stale().values("pk"))
 
 
 class PairingAdminForm(WagtailAdminModelForm):

@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from . import services
+from .services import stale
 
 
 @shared_task
 def flag_stale_pairings():
     """Daily at 07:30 (beat): flag pairings with no entry for 30 days; email mentor, managers."""
-    return services.flag_stale_pairings()
+    return stale.flag_stale_pairings()

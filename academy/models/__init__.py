@@ -1,27 +1,12 @@
 """The academy's models: public pages (tracks, activities, studios, profiles) and the
 mentor–apprentice workspace (trades, competencies, pairings, logbook)."""
 
-from .apprenticeship import (
-    SKILL_LEVELS,
-    Competency,
-    EntryCompetency,
-    EvidencePhoto,
-    LogEntry,
-    Pairing,
-    SkillTag,
-    Trade,
-)
-from .pages import (
-    AcademyPage,
-    ActivityPage,
-    Honour,
-    ProfileIndexPage,
-    ProfilePage,
-    StudioIndexPage,
-    StudioPage,
-    StudioTradeTag,
-    TrackPage,
-)
+from .competencies import SKILL_LEVELS, Competency, EntryCompetency, Trade
+from .logbook import EvidencePhoto, LogEntry, SkillTag
+from .pairings import Pairing
+from .profiles import Honour, ProfileIndexPage, ProfilePage
+from .sections import AcademyPage, ActivityPage, TrackPage
+from .studios import StudioIndexPage, StudioPage, StudioTradeTag
 
 __all__ = [
     "AcademyPage",

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from academy import services
 from academy.models import EntryCompetency, Pairing
+from academy.services import pairings as services
 from core.models import Certificate
 from tests.factories import UserFactory
 from tests.factories.academy import LogEntryFactory, PairingFactory

@@ -1,4 +1,4 @@
-"""The mentor–apprentice workspace: trades and their competency frameworks, pairings, logbook."""
+"""Pairings of a mentor and an apprentice in a trade, with their targets and totals."""
 
 import datetime
 from decimal import Decimal
@@ -13,65 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
-from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.models import Orderable
 
 from core.roles import is_manager
 
+from .competencies import Competency, EntryCompetency, SkillLevel, Trade
+
 STALE_AFTER_DAYS = 30
-
-
-class SkillLevel(models.IntegerChoices):
-    """China's five national vocational skill levels (国家职业资格等级)."""
-
-    LEVEL_5 = 5, _("Level 5 · Junior worker (五级/初级工)")
-    LEVEL_4 = 4, _("Level 4 · Intermediate worker (四级/中级工)")
-    LEVEL_3 = 3, _("Level 3 · Senior worker (三级/高级工)")
-    LEVEL_2 = 2, _("Level 2 · Technician (二级/技师)")
-    LEVEL_1 = 1, _("Level 1 · Senior technician (一级/高级技师)")
-
-
-SKILL_LEVELS = SkillLevel
-
-
-class Trade(ClusterableModel):
-    """A trade (工种) and its competency framework, which managers edit."""
-
-    name = models.CharField(_("name"), max_length=60, unique=True)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        InlinePanel("competencies", label=_("Competencies"), heading=_("Competency framework")),
-    ]
-
-    class Meta:
-        verbose_name = _("trade")
-        verbose_name_plural = _("trades")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Competency(Orderable):
-    trade = ParentalKey(Trade, on_delete=models.CASCADE, related_name="competencies")
-    name = models.CharField(_("competency"), max_length=120)
-    description = models.CharField(_("description"), max_length=300, blank=True)
-
-    panels = [FieldPanel("name"), FieldPanel("description")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("competency")
-        verbose_name_plural = _("competencies")
-
-    def __str__(self):
-        return self.name
 
 
 class PairingQuerySet(models.QuerySet):
@@ -232,10 +179,7 @@ class Pairing(models.Model):
 
     @property
     def is_open(self):
-        return self.status in self.OPEN_STATUSES
-
-    @property
-    def accepts_entries(self):
+        """Active or on break: it changes status, and its mentor logs entries."""
         return self.status in self.OPEN_STATUSES
 
     def clean(self):
@@ -302,117 +246,3 @@ class Pairing(models.Model):
         return hours >= self.target_hours and self._annotation(
             "competencies_reached"
         ) >= self._annotation("competencies_total")
-
-
-class SkillTag(TaggedItemBase):
-    content_object = models.ForeignKey(
-        "academy.LogEntry", on_delete=models.CASCADE, related_name="skill_items"
-    )
-
-
-class LogEntry(models.Model):
-    """A session the mentor logs; the apprentice reflects and confirms it, which locks it."""
-
-    pairing = models.ForeignKey(
-        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="entries"
-    )
-    date = models.DateField(_("date"))
-    hours = models.DecimalField(
-        _("hours"),
-        max_digits=4,
-        decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("24"))],
-    )
-    skills = TaggableManager(
-        through=SkillTag,
-        verbose_name=_("skills practised"),
-        blank=True,
-        help_text=_("Separate skills with commas."),
-    )
-    notes = models.TextField(_("notes"), blank=True, max_length=4000)
-    reflection = models.TextField(_("apprentice's reflection"), blank=True, max_length=4000)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("logged by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("logbook entry")
-        verbose_name_plural = _("logbook entries")
-        ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["pairing", "date"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0) & Q(hours__lte=24), name="academy_entry_hours_range"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.date} · {self.hours} h"
-
-    def get_absolute_url(self):
-        return reverse("academy:entry", kwargs={"pk": self.pk})
-
-    @property
-    def is_confirmed(self):
-        return self.confirmed_at is not None
-
-
-class EntryCompetency(models.Model):
-    """A competency worked on in a session, with the mentor's rating."""
-
-    class Rating(models.IntegerChoices):
-        INTRODUCED = 1, _("Introduced")
-        PRACTISING = 2, _("Practising")
-        REACHED = 3, _("Reached")
-
-    entry = models.ForeignKey(LogEntry, on_delete=models.CASCADE, related_name="ratings")
-    competency = models.ForeignKey(
-        Competency, on_delete=models.CASCADE, related_name="entry_ratings"
-    )
-    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
-
-    class Meta:
-        verbose_name = _("competency rating")
-        verbose_name_plural = _("competency ratings")
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "competency"], name="academy_one_rating")
-        ]
-
-    def __str__(self):
-        return f"{self.competency} · {self.get_rating_display()}"
-
-
-class EvidencePhoto(models.Model):
-    """A photo of the work, kept in a private collection and served only within scope."""
-
-    entry = models.ForeignKey(LogEntry, on_delete=models.CASCADE, related_name="photos")
-    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
-    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("evidence photo")
-        verbose_name_plural = _("evidence photos")
-        ordering = ["taken_at", "id"]
-
-    def __str__(self):
-        return f"{self.entry} · {self.pk}"
-
-    def get_absolute_url(self):
-        return reverse("academy:photo", kwargs={"pk": self.pk, "size": "large"})

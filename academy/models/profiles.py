@@ -1,0 +1,157 @@
+"""Model workers and folk craftsmen: their profiles, honours, the honours roll and showcase."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from core.models import SectionPage
+from core.page_views import call_page_view
+
+from .pairings import Pairing
+from .studios import LEVEL_ORDER, Level
+
+
+class ProfileIndexPage(RoutablePageMixin, SectionPage):
+    """Model workers and folk craftsmen: the honours roll and the craftsman showcase."""
+
+    parent_page_types = ["academy.AcademyPage"]
+    subpage_types = ["academy.ProfilePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("profile index")
+
+    def profiles(self):
+        return ProfilePage.objects.child_of(self).live().public()
+
+    @path("")
+    def index(self, request):
+        counts = self.profiles().aggregate(
+            model_workers=Count("pk", filter=Q(kind=ProfilePage.Kind.MODEL_WORKER)),
+            craftsmen=Count("pk", filter=Q(kind=ProfilePage.Kind.FOLK_CRAFTSMAN)),
+        )
+        return self.render(request, context_overrides={"counts": counts})
+
+    @path("honours/", name="honours")
+    def honours_roll(self, request):
+        honours = (
+            Honour.objects.filter(profile__in=self.profiles())
+            .select_related("profile", "profile__trade")
+            .order_by("year", "profile__title")
+        )
+        groups = {}
+        for honour in honours:
+            groups.setdefault(honour.level, {}).setdefault(honour.year, []).append(honour)
+        roll = [
+            {
+                "level": level,
+                "label": level.label,
+                "count": sum(len(items) for items in groups[level].values()),
+                "years": sorted(groups[level].items(), reverse=True),
+            }
+            for level in LEVEL_ORDER
+            if level in groups
+        ]
+        return self.render(
+            request,
+            template="academy/honours_roll.html",
+            context_overrides={"roll": roll},
+        )
+
+    @path("craftsmen/", name="craftsmen")
+    def craftsmen(self, request):
+        # The folk craftsmen, filtered by trade: academy.views.public.craftsmen.
+        return call_page_view(self, "craftsmen", self, request)
+
+
+class ProfilePage(Page):
+    """A model worker or a folk craftsman: photo, employer, trade, honours, studio, story."""
+
+    class Kind(models.TextChoices):
+        MODEL_WORKER = "model_worker", _("Model worker")
+        FOLK_CRAFTSMAN = "folk_craftsman", _("Folk craftsman")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    employer = models.CharField(_("employer"), max_length=200, blank=True)
+    trade = models.ForeignKey(
+        "academy.Trade",
+        verbose_name=_("trade"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profiles",
+    )
+    person = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="academy_profiles",
+        help_text=_("Link the profile to the person's login to count the apprentices they mentor."),
+    )
+    story = RichTextField(_("story"), blank=True, features=["bold", "italic", "link", "ul"])
+
+    parent_page_types = ["academy.ProfileIndexPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("photo"),
+        FieldRowPanel([FieldPanel("employer"), FieldPanel("trade")]),
+        FieldPanel("person"),
+        InlinePanel("honours", label=_("Honours")),
+        FieldPanel("story"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("employer"),
+        index.SearchField("story"),
+    ]
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["led_studios"] = self.led_studios.live().public()
+        context["member_of"] = self.studios.live().public()
+        context["apprentice_count"] = (
+            Pairing.objects.filter(mentor_id=self.person_id)
+            .values("apprentice_id")
+            .distinct()
+            .count()
+            if self.person_id
+            else 0
+        )
+        return context
+
+
+class Honour(Orderable):
+    profile = ParentalKey(ProfilePage, on_delete=models.CASCADE, related_name="honours")
+    title = models.CharField(_("title"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    panels = [FieldPanel("title"), FieldRowPanel([FieldPanel("level"), FieldPanel("year")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"

@@ -1,0 +1,138 @@
+"""The manager's view of every pairing, with filters and exports."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from core.access import role_required, scoped
+from core.roles import MANAGER
+from core.spreadsheets import SpreadsheetExportMixin
+
+from ..filters import PairingFilter
+from ..models import Pairing
+from ..pagination import paginate
+from .common import pairing_rows
+
+
+class ManagerPairingListView(SpreadsheetExportMixin, ListView):
+    """Every pairing with status, hours, last entry and flags; filters; CSV and XLSX."""
+
+    template_name = "academy/manager_pairings.html"
+    paginate_by = 30
+    context_object_name = "pairings"
+    list_export = [
+        "pk",
+        "mentor_name",
+        "apprentice_name",
+        "trade.name",
+        "studio.title",
+        "get_status_display",
+        "break_reason",
+        "start",
+        "planned_end",
+        "target_hours",
+        "hours_logged",
+        "hours_percent",
+        "entry_count",
+        "unconfirmed_count",
+        "last_entry_on",
+        "competencies_reached",
+        "competencies_total",
+        "is_stale",
+        "certificate.code",
+    ]
+
+    @property
+    def export_headings(self):
+        return {
+            "pk": _("ID"),
+            "mentor_name": _("Mentor"),
+            "apprentice_name": _("Apprentice"),
+            "trade.name": _("Trade"),
+            "studio.title": _("Studio"),
+            "get_status_display": _("Status"),
+            "break_reason": _("Reason for the break"),
+            "start": _("Start"),
+            "planned_end": _("Planned end"),
+            "target_hours": _("Target hours"),
+            "hours_logged": _("Hours logged"),
+            "hours_percent": _("Share of target, percent"),
+            "entry_count": _("Entries"),
+            "unconfirmed_count": _("Entries to confirm"),
+            "last_entry_on": _("Last entry"),
+            "competencies_reached": _("Competencies reached"),
+            "competencies_total": _("Competencies to reach"),
+            "is_stale": _("Stale"),
+            "certificate.code": _("Certificate"),
+        }
+
+    def get_filename(self):
+        return f"pairings-{timezone.localdate():%Y%m%d}"
+
+    def get_export_title(self):
+        label = _("Pairings")
+        return f"{label} {timezone.localdate():%Y-%m-%d}"
+
+    def to_row_dict(self, item):
+        row = {}
+        for field in self.list_export:
+            value = item
+            for part in field.split("."):
+                value = getattr(value, part, None) if value is not None else None
+            row[field] = value() if callable(value) else value
+        return row
+
+    @method_decorator(role_required(MANAGER))
+    def dispatch(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        if export and export not in self.FORMATS:
+            return HttpResponse(_("Unknown export format."), status=400)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        """The filtered pairings, without totals: totals are added to one page only."""
+        self.filterset = PairingFilter(self.request.GET or None, queryset=Pairing.objects.all())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.invalid_filters = True
+            return Pairing.objects.none()
+        self.invalid_filters = False
+        return self.filterset.qs.order_by("status", "-start", "pk")
+
+    def with_totals(self, queryset):
+        return (
+            scoped(pairing_rows(), self.request.user)
+            .select_related("certificate")
+            .filter(pk__in=queryset.values("pk"))
+            .order_by("status", "-start", "pk")
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            queryset = self.get_queryset()
+            if self.invalid_filters:
+                return HttpResponse(_("Invalid filters."), status=400)
+            return self.as_spreadsheet(self.with_totals(queryset), request.GET["export"])
+        response = super().get(request, *args, **kwargs)
+        if self.invalid_filters:
+            response.status_code = 400
+        return response
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset.values_list("pk", flat=True), page_size)
+        ids = list(page.object_list)
+        rows = {
+            pairing.pk: pairing for pairing in self.with_totals(Pairing.objects.filter(pk__in=ids))
+        }
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context["query"] = query.urlencode()
+        return context

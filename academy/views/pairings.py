@@ -1,0 +1,135 @@
+"""A pairing's page, its status and its completion."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.access import role_required, scoped_or_404
+from core.refusals import Refused
+from core.roles import APPRENTICE, MENTOR, is_manager
+
+from ..filters import EntryFilter
+from ..forms import StatusForm
+from ..models import EvidencePhoto, Pairing
+from ..pagination import paginate
+from ..services.access import is_apprentice_of, is_mentor_of
+from ..services.completion import complete_pairing
+from ..services.pairings import change_status
+from ..services.progress import competency_map, hours_series, skills_series
+from .common import pairing_rows, refused
+
+
+@role_required(MENTOR, APPRENTICE)
+@require_safe
+def pairing_detail(request, pk):
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
+    entry_filter = EntryFilter(request.GET, queryset=pairing.entries.all())
+    valid = entry_filter.is_valid()
+    # A bad filter value: the error above the logbook, which shows every entry.
+    entries = entry_filter.qs if valid else pairing.entries.all()
+    show = entry_filter.form.cleaned_data["show"] if valid else ""
+    entries = (
+        entries.select_related("confirmed_by")
+        .prefetch_related(
+            "skills",
+            Prefetch("photos", queryset=EvidencePhoto.objects.order_by("taken_at", "pk")),
+        )
+        .order_by("-date", "-pk")
+    )
+    manager = is_manager(request.user)
+    return render(
+        request,
+        "academy/pairing_detail.html",
+        {
+            "pairing": pairing,
+            "entries": paginate(request, entries, per_page=20),
+            "show": show,
+            "entry_filter": entry_filter,
+            "competency_map": competency_map(pairing),
+            "hours_series": hours_series(pairing),
+            "skills_series": skills_series(pairing),
+            "is_mentor": is_mentor_of(request.user, pairing),
+            "is_apprentice": is_apprentice_of(request.user, pairing),
+            "is_manager": manager,
+            "status_form": StatusForm(
+                manager=manager,
+                initial={"status": pairing.status, "reason": pairing.break_reason},
+            ),
+        },
+        status=200 if valid else 400,
+    )
+
+
+@role_required(MENTOR, APPRENTICE)
+@require_POST
+def pairing_status(request, pk):
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
+    manager = is_manager(request.user)
+    if not (manager or is_mentor_of(request.user, pairing)):
+        raise PermissionDenied
+    form = StatusForm(request.POST, manager=manager)
+    if (
+        form.is_valid()
+        and form.cleaned_data["status"] == Pairing.Status.WITHDRAWN
+        and pairing.is_open
+        and request.POST.get("confirm") != "yes"
+    ):
+        # Withdrawing cannot be undone: ask once more before saving it.
+        return render(
+            request,
+            "academy/pairing_status.html",
+            {"pairing": pairing, "form": form, "confirm_withdraw": True},
+        )
+    if form.is_valid():
+        try:
+            change_status(
+                pairing, request.user, form.cleaned_data["status"], form.cleaned_data["reason"]
+            )
+        except Refused as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("The pairing's status is saved."))
+            return redirect(pairing)
+    return render(
+        request,
+        "academy/pairing_status.html",
+        {"pairing": pairing, "form": form},
+        status=400,
+    )
+
+
+@role_required(MENTOR, APPRENTICE)
+@require_http_methods(["GET", "HEAD", "POST"])
+def pairing_complete(request, pk):
+    """The manager completes a pairing whose targets are met, which issues the certificate."""
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
+    if not is_manager(request.user):
+        raise PermissionDenied
+    if pairing.status == Pairing.Status.COMPLETED:
+        if request.method == "POST":
+            refusal = Refused(_("This pairing is already completed."))
+            return refused(request, refusal, pairing, pairing.get_absolute_url())
+        messages.info(request, _("This pairing is already completed."))
+        return redirect(pairing)
+    status, error = 200, None
+    if request.method == "POST":
+        try:
+            pairing = complete_pairing(pairing, request.user)
+        except Refused as refusal:
+            error, status = refusal.message, refusal.status
+        else:
+            messages.success(
+                request,
+                _("The pairing is completed. Certificate %(code)s is being rendered.")
+                % {"code": pairing.certificate.code},
+            )
+            return redirect(pairing)
+    return render(
+        request,
+        "academy/pairing_complete.html",
+        {"pairing": pairing, "error": error},
+        status=status,
+    )
