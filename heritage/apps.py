@@ -9,6 +9,7 @@ class HeritageConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
+        from . import views  # noqa: F401 - views register the programme page's views
         from .models import Kindergarten, PlanEntry, Season, Session
 
         # The public programme page shows these (the matrix, seasons, kindergartens).

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 
 from core.roles import MANAGER
 
-from . import services
 from .models import Session
+from .services.roll_call import missing_roll_calls
 
 
 @shared_task
@@ -57,7 +57,7 @@ def report_missing_roll_calls(day=None):
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     until = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     since = until - datetime.timedelta(days=7)
-    sessions = list(services.missing_roll_calls(since, until))
+    sessions = list(missing_roll_calls(since, until))
     if not sessions:
         return 0
     recipients = list(

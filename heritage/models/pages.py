@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.models import SectionPage
+from core.page_views import call_page_view
 from core.roles import CRAFTSMAN
 
 from ..blocks import GalleryBlock, LessonStepsBlock
@@ -34,18 +35,16 @@ class ProgrammePage(RoutablePageMixin, SectionPage):
     class Meta:
         verbose_name = _("heritage programme page")
 
-    def get_context(self, request, *args, **kwargs):
-        from .. import services
+    # The views behind this page are registered by heritage.views.public (core.page_views).
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(services.programme_overview(self))
+        context.update(call_page_view(self, "context", request, self))
         return context
 
     @path("lessons/")
     def lessons(self, request):
-        from ..views import lesson_listing
-
-        return lesson_listing(request, self)
+        return call_page_view(self, "lessons", request, self)
 
 
 class CraftPage(Page):

@@ -264,6 +264,14 @@ def new_feed_token():
     return secrets.token_urlsafe(24)
 
 
+class FeedTokenQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A person's own calendar addresses: nobody else may see or revoke them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
 class FeedToken(models.Model):
     """A private, revocable calendar address for a person or a kindergarten."""
 
@@ -282,6 +290,8 @@ class FeedToken(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("calendar feed")
