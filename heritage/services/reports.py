@@ -56,19 +56,6 @@ def attendance_in_scope(user):
     return Attendance.objects.filter(session__in=Session.objects.for_user(user))
 
 
-def filter_attendance(queryset, filters):
-    """Apply validated report filters (season, kindergarten, craft, class_group)."""
-    if filters.get("season"):
-        queryset = queryset.filter(session__season=filters["season"])
-    if filters.get("kindergarten"):
-        queryset = queryset.filter(session__class_group__kindergarten=filters["kindergarten"])
-    if filters.get("craft"):
-        queryset = queryset.filter(session__craft=filters["craft"])
-    if filters.get("class_group"):
-        queryset = queryset.filter(session__class_group=filters["class_group"])
-    return queryset
-
-
 def rates_by(queryset, grouping):
     """Counts and rate per child, class group, kindergarten, craft or season (GROUPINGS), as a
     grouped, ordered queryset of dicts: paginated as it is, so only one page is computed."""

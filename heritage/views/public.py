@@ -8,7 +8,7 @@ from wagtail.models import Page
 
 from core.page_views import page_view
 
-from ..forms import LessonFilterForm
+from ..filters import LessonFilter
 from ..models import CraftPage, LessonPage, ProgrammePage
 from ..services.matrix import programme_overview
 
@@ -21,21 +21,14 @@ def programme_context(request, programme):
 
 @page_view(ProgrammePage, "lessons")
 def lesson_listing(request, programme):
-    form = LessonFilterForm(request.GET or None, programme=programme)
     lessons = LessonPage.objects.descendant_of(programme).live().public().order_by("path")
+    filters = LessonFilter(request.GET or None, queryset=lessons, programme=programme)
     status = 200
-    if form.is_bound:
-        if form.is_valid():
-            data = form.cleaned_data
-            if data.get("craft"):
-                lessons = lessons.child_of(data["craft"])
-            if data.get("age_band"):
-                lessons = lessons.filter(age_band=data["age_band"])
-            if data.get("tag"):
-                lessons = lessons.filter(tags__name=data["tag"])
-        else:
-            status = 400
-            lessons = lessons.none()
+    if filters.is_bound and not filters.is_valid():
+        status = 400
+        lessons = lessons.none()
+    else:
+        lessons = filters.qs
     page = Paginator(lessons.prefetch_related("tags"), 24).get_page(request.GET.get("page"))
     craft_titles = dict(CraftPage.objects.child_of(programme).values_list("path", "title"))
     tags = Tag.objects.filter(heritage_lessontag_items__isnull=False).distinct().order_by("name")
@@ -47,7 +40,7 @@ def lesson_listing(request, programme):
         {
             "page": programme,
             "self": programme,
-            "form": form,
+            "form": filters.form,
             "page_obj": page,
             "lessons": [
                 (lesson, craft_titles.get(lesson.path[: -Page.steplen], ""))

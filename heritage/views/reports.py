@@ -14,14 +14,13 @@ from core.access import role_required, scoped
 from core.roles import CRAFTSMAN, TEACHER
 from core.spreadsheets import SpreadsheetExportMixin
 
-from ..forms import ReportForm
+from ..filters import AttendanceFilter
 from ..models import Kindergarten, Season
 from ..services.matrix import coverage_matrix
 from ..services.reports import (
     EXPORT_FIELDS,
     attendance_in_scope,
     export_rows,
-    filter_attendance,
     labelled,
     overall_rate,
     rates_by,
@@ -31,26 +30,27 @@ REPORT_ROLES = (TEACHER, CRAFTSMAN)
 
 
 def _filtered(request):
-    """The report's form and the attendance it selects, or (form, None) when a filter value
-    is refused."""
-    form = ReportForm(request.GET or None, user=request.user)
-    if request.GET and not form.is_valid():
-        return form, None
-    filters = form.cleaned_data if form.is_bound else {}
-    return form, filter_attendance(attendance_in_scope(request.user), filters)
+    """The report's filters and the attendance they select, or (filters, None) when a filter
+    value is refused."""
+    filters = AttendanceFilter(
+        request.GET or None, queryset=attendance_in_scope(request.user), request=request
+    )
+    if filters.is_bound and not filters.is_valid():
+        return filters, None
+    return filters, filters.qs
 
 
-def _refused_filters(request, form):
-    return render(request, "heritage/reports.html", {"form": form}, status=400)
+def _refused_filters(request, filters):
+    return render(request, "heritage/reports.html", {"form": filters.form}, status=400)
 
 
 @require_safe
 @role_required(*REPORT_ROLES)
 def reports(request):
-    form, queryset = _filtered(request)
+    filters, queryset = _filtered(request)
     if queryset is None:
-        return _refused_filters(request, form)
-    by = (form.cleaned_data.get("by") if form.is_bound else "") or "kindergarten"
+        return _refused_filters(request, filters)
+    form, by = filters.form, filters.grouping
     page = Paginator(rates_by(queryset, by), 50).get_page(request.GET.get("page"))
     rows = [labelled(row, by) for row in page.object_list]
     chart = {
@@ -72,7 +72,7 @@ def reports(request):
             "chart": chart,
             "query": query.urlencode(),
             "matrix": coverage_matrix(
-                form.cleaned_data.get("season") if form.is_bound else Season.current(),
+                form.cleaned_data.get("season") if filters.is_bound else Season.current(),
                 scoped(Kindergarten, request.user),
             ),
         },
@@ -104,9 +104,9 @@ class AttendanceExportView(SpreadsheetExportMixin, View):
     def get(self, request, export_format):
         if export_format not in self.FORMATS:
             raise Http404
-        form, queryset = _filtered(request)
+        filters, queryset = _filtered(request)
         if queryset is None:
-            return _refused_filters(request, form)
+            return _refused_filters(request, filters)
         # Resolve translations now: the CSV streams after the view returns.
         self.headings = {field: force_str(label) for field, label in EXPORT_HEADINGS.items()}
         self.statuses = {code: force_str(label) for code, label in STATUS_EXPORT.items()}
