@@ -29,7 +29,7 @@ from .models import (
     Season,
     Session,
 )
-from .services.review import lesson_workflow
+from .services.review import ensure_lesson_workflow
 from .services.rotation import generate_rotation, split_range
 from .services.series import is_class_day
 
@@ -118,7 +118,7 @@ def seed(ctx):
     today = timezone.localdate()
     now = timezone.now()
     programme = ctx.sections["heritage.ProgrammePage"]
-    lesson_workflow(programme)  # craftsmen's lesson drafts go to the managers
+    ensure_lesson_workflow()  # craftsmen's lesson drafts go to the managers
     User = get_user_model()
 
     # People: 11 craftsmen (demo-craftsman teaches the first craft) and a teacher per class.

@@ -1,5 +1,11 @@
-"""The review of craftsmen's lesson drafts through Wagtail's moderation workflow: the
-workflow of the programme page, submitting a draft to it, and each lesson's review status."""
+"""The review of craftsmen's lesson drafts through Wagtail's moderation workflow.
+
+Lessons go through the workflow assigned to the programme page (WorkflowPage): that assignment
+is how the review workflow is found, never its name, so a manager may rename it (or its task)
+in the admin. ``ensure_lesson_workflow`` keeps it in place, idempotently: after ``migrate`` (a
+``post_migrate`` receiver), when the programme page is created, and when the demo is seeded.
+A request never creates it: with no workflow assigned, a draft is saved but not submitted.
+"""
 
 from dataclasses import dataclass, field
 
@@ -20,6 +26,7 @@ from core.roles import MANAGER
 
 from ..models import ProgrammePage
 
+# The names given when the workflow is first made (migration 0004 or ensure_lesson_workflow).
 WORKFLOW_NAME = "非遗课例审核"
 TASK_NAME = "管理员审核课例"
 
@@ -27,31 +34,41 @@ TASK_NAME = "管理员审核课例"
 # ---------------------------------------------------------------- the workflow
 
 
-def lesson_workflow(programme=None):
-    """The workflow lessons go through: the one assigned to the programme page (or above it).
+def lesson_workflow(programme):
+    """The active workflow lessons under the programme page go through (its own or an
+    ancestor's), or None."""
+    return programme.get_workflow() if programme is not None else None
 
-    When nothing is assigned to the programme page itself, the "Heritage lesson review"
-    workflow (created by a data migration, or here when missing) is assigned to it, so that
-    managers, not only Wagtail's moderators, review the craftsmen's drafts.
+
+def ensure_lesson_workflow():
+    """The programme page has a review workflow whose first task managers review; idempotent.
+
+    When nothing is assigned to the programme page yet, the workflow migration 0004 made is
+    adopted while it is assigned to no page (the only time a name is used: it is found again
+    through the assignment afterwards), or a new one is made. A workflow without an active task
+    would publish every draft at once, so a managers' approval task is added to one that has
+    none. Returns the workflow, or None while there is no programme page.
     """
-    programme = programme or ProgrammePage.objects.first()
+    programme = ProgrammePage.objects.order_by("path").first()
     if programme is None:
         return None
-    if not WorkflowPage.objects.filter(page=programme).exists():
-        WorkflowPage.objects.create(page=programme, workflow=ensure_review_workflow())
-    return programme.get_workflow()
-
-
-def ensure_review_workflow():
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
-    if workflow is None:
-        workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
-    if not workflow.workflow_tasks.exists():
-        task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
-        if task is None:
-            task = GroupApprovalTask.objects.create(name=TASK_NAME, active=True)
+    assignment = WorkflowPage.objects.filter(page=programme).select_related("workflow").first()
+    if assignment is not None:
+        workflow = assignment.workflow
+    else:
+        workflow = (
+            Workflow.objects.filter(name=WORKFLOW_NAME, workflow_pages__isnull=True)
+            .order_by("pk")
+            .first()
+        ) or Workflow.objects.create(name=WORKFLOW_NAME, active=True)
+        WorkflowPage.objects.create(page=programme, workflow=workflow)
+    if not workflow.tasks.exists():
+        task = GroupApprovalTask.objects.create(name=TASK_NAME, active=True)
+        order = workflow.workflow_tasks.count()
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
+    for task in GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow):
+        if not task.groups.exists():  # nobody but a superuser could approve
             task.groups.set(Group.objects.filter(name=MANAGER))
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow
 
 
