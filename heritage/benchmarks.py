@@ -18,7 +18,7 @@ def measure(bench):
     if craft and lesson:
         bench.get("heritage: craft page", craft.url)
         bench.get("heritage: lesson page", lesson.url)
-        bench.get("heritage: lesson print view", lesson.url + "print/")
+        bench.get("heritage: lesson print view", lesson.url + lesson.reverse_subpage("print_view"))
     bench.get("heritage: lesson listing", "/heritage/lessons/")
     bench.get("heritage: lesson listing, filtered", "/heritage/lessons/?age_band=small")
     for user in ("demo-teacher", "demo-craftsman", "demo-manager"):

@@ -126,6 +126,7 @@ class CraftPage(Page):
             LessonPage.objects.child_of(self).live().public().prefetch_related("tags")
         )
         context["craftsman_name"] = self.craftsman.get_full_name() if self.craftsman else ""
+        context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
         return context
 
 
@@ -176,6 +177,7 @@ class LessonPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["craft"] = self.get_parent().specific
+        context["programme"] = ProgrammePage.objects.ancestor_of(self).first()
         return context
 
     @path("print/")
