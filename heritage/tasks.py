@@ -4,12 +4,11 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.roles import MANAGER
+from core.roles import manager_emails
 
 from .models import Session
 from .services.roll_call import missing_roll_calls
@@ -60,13 +59,7 @@ def report_missing_roll_calls(day=None):
     sessions = list(missing_roll_calls(since, until))
     if not sessions:
         return 0
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=MANAGER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = manager_emails()
     if not recipients:
         return 0
     with translation.override("zh-hans"):
