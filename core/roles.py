@@ -90,3 +90,16 @@ def all_model_permissions(apps, app_label):
         name = model._meta.model_name
         codenames += [f"{action}_{name}" for action in ("add", "change", "delete", "view")]
     return codenames
+
+
+def manager_emails():
+    """The addresses of the active managers who have one: whom the reminders and reports go to."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=MANAGER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )

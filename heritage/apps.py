@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +10,20 @@ class HeritageConfig(AppConfig):
     def ready(self):
         from core.cache import invalidate_on_change
 
-        from .models import Kindergarten, PlanEntry, Season, Session
+        from . import signals, views  # noqa: F401 - views register the programme page's views
+        from .models import Kindergarten, PlanEntry, ProgrammePage, Season, Session
 
         # The public programme page shows these (the matrix, seasons, kindergartens).
         # Services that bulk-write call invalidate_pages("heritage") themselves.
         for model in (Kindergarten, PlanEntry, Season, Session):
             invalidate_on_change(model, "heritage")
+
+        # The lesson review workflow is synchronised after migrate, never made by a request.
+        post_migrate.connect(
+            signals.sync_after_migrate, sender=self, dispatch_uid="heritage.sync_after_migrate"
+        )
+        post_save.connect(
+            signals.programme_page_created,
+            sender=ProgrammePage,
+            dispatch_uid="heritage.programme_page_created",
+        )

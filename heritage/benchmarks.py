@@ -4,8 +4,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from . import services
 from .models import Attendance, CraftPage, LessonPage, Session
+from .services.matrix import coverage_matrix
+from .services.reports import rates_by
+from .services.roll_call import roll_call_children
 
 
 def measure(bench):
@@ -16,7 +18,7 @@ def measure(bench):
     if craft and lesson:
         bench.get("heritage: craft page", craft.url)
         bench.get("heritage: lesson page", lesson.url)
-        bench.get("heritage: lesson print view", lesson.url + "print/")
+        bench.get("heritage: lesson print view", lesson.url + lesson.reverse_subpage("print_view"))
     bench.get("heritage: lesson listing", "/heritage/lessons/")
     bench.get("heritage: lesson listing, filtered", "/heritage/lessons/?age_band=small")
     for user in ("demo-teacher", "demo-craftsman", "demo-manager"):
@@ -56,21 +58,19 @@ def measure(bench):
         return
     url = reverse("heritage:roll_call", args=[session.pk])
     bench.get("heritage: roll call screen", url, user="demo-teacher")
-    children = services.roll_call_children(session)
+    children = roll_call_children(session)
     data = {f"status_{c.pk}": "present" for c in children}
     bench.post("heritage: roll call save", url, data, user="demo-teacher")
     bench.post("heritage: roll call save again", url, data, user="demo-teacher")
     bench.call(
         "heritage: coverage matrix service",
-        services.coverage_matrix,
+        coverage_matrix,
         None,
     )
     bench.call(
         "heritage: attendance rates by child (service)",
-        lambda: list(services.attendance_rates(Attendance.objects.all(), "child")[:1]),
+        lambda: list(rates_by(Attendance.objects.all(), "child")[:1]),
     )
-    from .views import feed  # noqa: F401 - the feed is measured through its URL
-
     token = teacher.heritage_feeds.filter(revoked_at__isnull=True).first()
     if token:
         bench.get("heritage: teacher iCalendar feed", token.get_absolute_url())

@@ -16,7 +16,6 @@ from django.utils import timezone
 from core.demo import invented_name, person
 from core.roles import CRAFTSMAN, TEACHER
 
-from . import drafts, services
 from .models import (
     AgeBand,
     Attendance,
@@ -30,6 +29,9 @@ from .models import (
     Season,
     Session,
 )
+from .services.review import ensure_lesson_workflow
+from .services.rotation import generate_rotation, split_range
+from .services.series import is_class_day
 
 C = CraftPage.Category
 L = CraftPage.Level
@@ -101,7 +103,7 @@ def season_ranges(today):
     start_month = end.month + 1 - 28  # 28 months in all
     year, month = end.year + (start_month - 1) // 12, (start_month - 1) % 12 + 1
     start = datetime.date(year, month, 1)
-    return services.split_range(start, end, 4)
+    return split_range(start, end, 4)
 
 
 def _class_name(prefix, index):
@@ -116,7 +118,7 @@ def seed(ctx):
     today = timezone.localdate()
     now = timezone.now()
     programme = ctx.sections["heritage.ProgrammePage"]
-    drafts.lesson_workflow(programme)  # craftsmen's lesson drafts go to the managers
+    ensure_lesson_workflow()  # craftsmen's lesson drafts go to the managers
     User = get_user_model()
 
     # People: 11 craftsmen (demo-craftsman teaches the first craft) and a teacher per class.
@@ -281,7 +283,7 @@ def seed(ctx):
             lessons[(craft.pk, band)] = craft.add_child(instance=lesson)
 
     # The plan: a rotation in which every kindergarten meets every craft.
-    plan = services.generate_rotation(seasons, kindergartens, crafts)
+    plan = generate_rotation(seasons, kindergartens, crafts)
 
     # Sessions: past rounds every fifth week, the current season weekly.
     current = next((s for s in seasons if s.starts_on <= today <= s.ends_on), seasons[-1])
@@ -304,7 +306,7 @@ def seed(ctx):
             )
             day = first
             while day <= entry.ends_on:
-                if services.is_class_day(day):
+                if is_class_day(day):
                     start = timezone.make_aware(
                         datetime.datetime.combine(day, datetime.time(hour, minute))
                     )

@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from core.roles import CRAFTSMAN, TEACHER
 
-from .models import AgeBand, ClassGroup, CraftPage, Kindergarten, LessonPage, Season
+from .models import AgeBand, ClassGroup, CraftPage, Kindergarten, LessonPage
 
 WEEKDAYS = [
     ("0", _("Monday")),
@@ -195,53 +195,6 @@ class MoveForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
-
-
-class ReportForm(forms.Form):
-    GROUPINGS = [
-        ("kindergarten", _("Kindergarten")),
-        ("class_group", _("Class group")),
-        ("child", _("Child")),
-        ("craft", _("Craft")),
-        ("season", _("Season")),
-    ]
-    by = forms.ChoiceField(label=_("Rate per"), choices=GROUPINGS, required=False)
-    season = IdChoiceField(label=_("Season"), queryset=Season.objects.all(), required=False)
-    kindergarten = IdChoiceField(
-        label=_("Kindergarten"), queryset=Kindergarten.objects.none(), required=False
-    )
-    class_group = IdChoiceField(
-        label=_("Class group"), queryset=ClassGroup.objects.none(), required=False
-    )
-    craft = IdChoiceField(label=_("Craft"), queryset=CraftPage.objects.none(), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        kindergartens = Kindergarten.objects.for_user(user)
-        self.fields["kindergarten"].queryset = kindergartens
-        self.fields["class_group"].queryset = ClassGroup.objects.filter(
-            kindergarten__in=kindergartens
-        ).select_related("kindergarten")
-        self.fields["craft"].queryset = CraftPage.objects.live().order_by("path")
-        self.fields["season"].empty_label = _("All seasons")
-        self.fields["kindergarten"].empty_label = _("All kindergartens")
-        self.fields["class_group"].empty_label = _("All class groups")
-        self.fields["craft"].empty_label = _("All crafts")
-
-
-class LessonFilterForm(forms.Form):
-    craft = IdChoiceField(label=_("Craft"), queryset=CraftPage.objects.none(), required=False)
-    age_band = forms.ChoiceField(
-        label=_("Age band"), choices=[("", _("All ages"))] + AgeBand.choices, required=False
-    )
-    tag = forms.CharField(label=_("Tag"), required=False, max_length=100)
-
-    def __init__(self, *args, programme, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["craft"].queryset = (
-            CraftPage.objects.child_of(programme).live().public().order_by("path")
-        )
-        self.fields["craft"].empty_label = _("All crafts")
 
 
 # ---------------------------------------------------------------- lesson drafts of craftsmen

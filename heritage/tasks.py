@@ -4,15 +4,14 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.roles import MANAGER
+from core.roles import manager_emails
 
-from . import services
 from .models import Session
+from .services.roll_call import missing_roll_calls
 
 
 @shared_task
@@ -57,16 +56,10 @@ def report_missing_roll_calls(day=None):
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     until = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     since = until - datetime.timedelta(days=7)
-    sessions = list(services.missing_roll_calls(since, until))
+    sessions = list(missing_roll_calls(since, until))
     if not sessions:
         return 0
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=MANAGER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = manager_emails()
     if not recipients:
         return 0
     with translation.override("zh-hans"):

@@ -14,8 +14,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from academy.models import ActivityPage, TrackPage
-from heritage import services
 from heritage.models import FeedToken, Session
+from heritage.services import series
 from tests.factories.heritage import SessionFactory, at
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def event_by_uid(events, uid):
 
 def next_class_day(after):
     day = after + datetime.timedelta(days=1)
-    while not services.is_class_day(day):
+    while not series.is_class_day(day):
         day += datetime.timedelta(days=1)
     return day
 

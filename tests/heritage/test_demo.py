@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from heritage import services
 from heritage.models import (
     Attendance,
     Child,
@@ -20,6 +19,7 @@ from heritage.models import (
     Season,
     Session,
 )
+from heritage.services import rotation, scheduling
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_demo_has_the_programme_and_is_idempotent(demo_data, monkeypatch):
     assert LessonPage.objects.count() >= 33
     for cg in ClassGroup.objects.all():
         assert 20 <= cg.children.count() <= 30
-    assert services.rotation_problems(list(PlanEntry.objects.all())) == []
+    assert rotation.rotation_problems(list(PlanEntry.objects.all())) == []
     assert Attendance.objects.exists()
     assert Season.current().starts_on <= timezone.localdate() <= Season.current().ends_on
     counts = (Child.objects.count(), Session.objects.count(), Attendance.objects.count())
@@ -48,8 +48,8 @@ def test_demo_has_the_programme_and_is_idempotent(demo_data, monkeypatch):
 
 def test_demo_teacher_and_craftsman_have_sessions_this_week(demo_data):
     today = timezone.localdate()
-    assert services.week_sessions(user("demo-teacher"), today)
-    assert services.week_sessions(user("demo-craftsman"), today)
+    assert scheduling.week_sessions(user("demo-teacher"), today)
+    assert scheduling.week_sessions(user("demo-craftsman"), today)
     assert CraftPage.objects.get(title="蓝印扎染").craftsman == user("demo-craftsman")
 
 

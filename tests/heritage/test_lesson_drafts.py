@@ -9,8 +9,8 @@ from django.utils import translation
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, WorkflowState
 
-from heritage import drafts
 from heritage.models import LessonPage
+from heritage.services import review
 from tests.factories import UserFactory
 from tests.factories.heritage import make_craft, make_lesson
 
@@ -156,7 +156,7 @@ def test_craftsman_drafts_a_new_lesson_sent_for_review(client, world, png_bytes)
 
     state = awaiting(page).get()
     assert state.requested_by == world.craftsman
-    assert state.current_task_state.task.name == drafts.TASK_NAME
+    assert state.current_task_state.task.name == review.TASK_NAME
     # The public does not see it.
     client.logout()
     assert client.get(world.craft.url).content.decode().count("扎染小手帕") == 0
@@ -382,8 +382,8 @@ def test_locked_lesson_cannot_be_changed(client, world):
 
 
 def test_workflow_is_assigned_to_the_programme(world):
-    workflow = drafts.lesson_workflow(world.programme)
-    assert workflow.name == drafts.WORKFLOW_NAME
+    workflow = review.lesson_workflow(world.programme)
+    assert workflow.name == review.WORKFLOW_NAME
     assert world.lesson.get_workflow() == workflow
     task = workflow.tasks.get().specific
     assert list(task.groups.values_list("name", flat=True)) == ["manager"]

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from heritage.models import PlanEntry, Season
-from heritage.services import rotation_problems
+from heritage.services.rotation import rotation_problems
 
 pytestmark = pytest.mark.django_db
 

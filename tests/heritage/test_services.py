@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from heritage import services
+from core.refusals import Refused
 from heritage.models import Attendance, PlanEntry, RollCall, Session
+from heritage.services import reports, roll_call, rotation, scheduling, series
+from heritage.services.matrix import coverage_matrix
 from tests.factories import UserFactory
 from tests.factories.heritage import (
     ChildFactory,
@@ -28,7 +30,7 @@ D = datetime.date
 
 def test_weekly_series_skips_national_day_and_uses_its_make_up_days():
     # Wednesdays and Saturdays are chosen only where Saturday is a make-up working day.
-    plan = services.expand_series(D(2025, 9, 22), D(2025, 10, 12), weekdays=[2])
+    plan = series.expand_series(D(2025, 9, 22), D(2025, 10, 12), weekdays=[2])
     # 2025-10-01 and 10-08 are National Day holidays (Wednesdays): skipped...
     assert (D(2025, 10, 1), "National Day") in plan.skipped
     assert D(2025, 10, 1) not in plan.dates and D(2025, 10, 8) not in plan.dates
@@ -38,13 +40,13 @@ def test_weekly_series_skips_national_day_and_uses_its_make_up_days():
 
 
 def test_series_every_two_weeks_on_two_weekdays():
-    plan = services.expand_series(D(2025, 3, 3), D(2025, 3, 30), weekdays=[0, 3], interval_weeks=2)
+    plan = series.expand_series(D(2025, 3, 3), D(2025, 3, 30), weekdays=[0, 3], interval_weeks=2)
     assert plan.dates == [D(2025, 3, 3), D(2025, 3, 6), D(2025, 3, 17), D(2025, 3, 20)]
     assert plan.skipped == [] and plan.makeups == []
 
 
 def test_series_in_a_year_without_holiday_data_uses_weekdays_and_says_so():
-    plan = services.expand_series(D(2030, 1, 7), D(2030, 1, 20), weekdays=[0, 5])
+    plan = series.expand_series(D(2030, 1, 7), D(2030, 1, 20), weekdays=[0, 5])
     assert plan.dates == [D(2030, 1, 7), D(2030, 1, 14)]  # Saturdays are rest days
     assert plan.unknown_years == {2030}
 
@@ -58,8 +60,8 @@ def test_series_in_a_year_without_holiday_data_uses_weekdays_and_says_so():
     ],
 )
 def test_series_refuses_bad_rules(until, weekdays, interval, field):
-    with pytest.raises(services.ServiceError) as error:
-        services.expand_series(D(2025, 2, 1), until, weekdays, interval)
+    with pytest.raises(Refused) as error:
+        series.expand_series(D(2025, 2, 1), until, weekdays, interval)
     assert error.value.field == field
 
 
@@ -83,9 +85,9 @@ def test_rotation_meets_every_craft_and_never_doubles_a_craftsman(site_tree):
         )
         for i, r in enumerate([3, 3, 3, 2])
     ]
-    entries = services.generate_rotation(seasons, kgs, crafts)
+    entries = rotation.generate_rotation(seasons, kgs, crafts)
     assert len(entries) == 11 * 11
-    assert services.rotation_problems(entries) == []
+    assert rotation.rotation_problems(entries) == []
     for kg in kgs:
         assert {e.craft_id for e in entries if e.kindergarten_id == kg.pk} == {c.pk for c in crafts}
     # Rounds split each season without gaps or overlaps.
@@ -99,19 +101,19 @@ def test_rotation_meets_every_craft_and_never_doubles_a_craftsman(site_tree):
 def test_apply_rotation_replaces_the_plan(site_tree):
     _programme_with(site_tree, 3, 3)
     SeasonFactory(rounds=3)
-    assert services.apply_rotation() == 9
-    assert services.apply_rotation() == 9
+    assert rotation.apply_rotation() == 9
+    assert rotation.apply_rotation() == 9
     assert PlanEntry.objects.count() == 9
 
 
 def test_rotation_refuses_too_few_rounds_or_too_many_kindergartens(site_tree):
     crafts, kgs = _programme_with(site_tree, 3, 4)
     season = SeasonFactory(rounds=3)
-    with pytest.raises(services.ServiceError, match="同时出现在两个地方"):
-        services.generate_rotation([season], kgs, crafts)
+    with pytest.raises(Refused, match="同时出现在两个地方"):
+        rotation.generate_rotation([season], kgs, crafts)
     short = SeasonFactory(rounds=2)
-    with pytest.raises(services.ServiceError, match="少于"):
-        services.generate_rotation([short], kgs[:3], crafts)
+    with pytest.raises(Refused, match="少于"):
+        rotation.generate_rotation([short], kgs[:3], crafts)
 
 
 # ---------------------------------------------------------------- overlaps
@@ -129,14 +131,14 @@ def _request(world, day, start=(10, 0), end=(10, 40), **kwargs):
         "place": "大一班教室",
     }
     values.update(kwargs)
-    return services.ScheduleRequest(**values)
+    return scheduling.ScheduleRequest(**values)
 
 
 def test_overlap_with_the_same_craftsman_is_refused_naming_the_session(world):
     other_class = ClassGroupFactory(kindergarten=world.kg2, name="中二班")
     today = timezone.localdate()
-    with pytest.raises(services.ServiceError) as error:
-        services.schedule_sessions(
+    with pytest.raises(Refused) as error:
+        scheduling.schedule_sessions(
             _request(world, today, (9, 20), (10, 0), class_group=other_class, place="别处"),
             world.teacher,
         )
@@ -148,13 +150,13 @@ def test_overlap_with_the_same_craftsman_is_refused_naming_the_session(world):
 def test_overlap_with_the_same_class_or_place_is_refused(world):
     today = timezone.localdate()
     other_craftsman = UserFactory(role="craftsman")
-    with pytest.raises(services.ServiceError, match="同一个班级"):
-        services.schedule_sessions(
+    with pytest.raises(Refused, match="同一个班级"):
+        scheduling.schedule_sessions(
             _request(world, today, (9, 30), (10, 30), craftsman=other_craftsman), world.teacher
         )
     other_class = ClassGroupFactory(kindergarten=world.kg, name="中一班")
-    with pytest.raises(services.ServiceError, match="同一场地"):
-        services.schedule_sessions(
+    with pytest.raises(Refused, match="同一场地"):
+        scheduling.schedule_sessions(
             _request(
                 world,
                 today,
@@ -167,10 +169,10 @@ def test_overlap_with_the_same_class_or_place_is_refused(world):
             world.teacher,
         )
     # Back to back is fine, and a cancelled session does not block.
-    services.schedule_sessions(_request(world, today, (9, 40), (10, 20)), world.teacher)
+    scheduling.schedule_sessions(_request(world, today, (9, 40), (10, 20)), world.teacher)
     world.session.status = Session.Status.CANCELLED
     world.session.save()
-    services.schedule_sessions(_request(world, today, (9, 0), (9, 30)), world.teacher)
+    scheduling.schedule_sessions(_request(world, today, (9, 0), (9, 30)), world.teacher)
 
 
 def test_series_is_refused_whole_when_one_occurrence_clashes(world):
@@ -191,21 +193,21 @@ def test_series_is_refused_whole_when_one_occurrence_clashes(world):
         teacher=world.teacher,
         starts_at=at(monday + datetime.timedelta(days=9), 9, 30),
     )
-    with pytest.raises(services.ServiceError, match="时间冲突"):
-        services.schedule_sessions(request, world.teacher)
+    with pytest.raises(Refused, match="时间冲突"):
+        scheduling.schedule_sessions(request, world.teacher)
     assert Session.objects.filter(series__isnull=False).count() == 0
 
 
 def test_series_over_200_occurrences_is_refused(world):
     start = D(2025, 1, 6)
     request = _request(world, start, repeat=True, weekdays=(0, 1, 2, 3, 4), until=D(2026, 1, 30))
-    with pytest.raises(services.ServiceError, match="最多允许 200"):
-        services.schedule_sessions(request, world.teacher)
+    with pytest.raises(Refused, match="最多允许 200"):
+        scheduling.schedule_sessions(request, world.teacher)
 
 
 def test_end_before_start_is_refused(world):
-    with pytest.raises(services.ServiceError) as error:
-        services.schedule_sessions(_request(world, D(2025, 3, 3), (10, 0), (9, 0)), world.teacher)
+    with pytest.raises(Refused) as error:
+        scheduling.schedule_sessions(_request(world, D(2025, 3, 3), (10, 0), (9, 0)), world.teacher)
     assert error.value.field == "end_time"
 
 
@@ -214,11 +216,11 @@ def test_end_before_start_is_refused(world):
 
 def test_roll_call_saves_updates_and_audits(world):
     marks = {c.pk: ("present", "") for c in world.children}
-    roll, created, _n = services.save_roll_call(world.session, world.teacher, marks)
+    roll, created, _n = roll_call.save_roll_call(world.session, world.teacher, marks)
     assert created and roll.recorded_by == world.teacher
     assert Attendance.objects.filter(session=world.session).count() == 5
     marks[world.children[0].pk] = ("excused", "发烧")
-    roll, created, changed = services.save_roll_call(world.session, world.craftsman, marks)
+    roll, created, changed = roll_call.save_roll_call(world.session, world.craftsman, marks)
     assert not created and changed == 1
     assert Attendance.objects.filter(session=world.session).count() == 5  # never duplicated
     assert RollCall.objects.get().updated_by == world.craftsman
@@ -239,8 +241,8 @@ def test_roll_call_refusals_save_nothing(world, problem):
     else:
         world.session.starts_at += datetime.timedelta(days=2)
         world.session.ends_at += datetime.timedelta(days=2)
-    with pytest.raises(services.ServiceError):
-        services.save_roll_call(world.session, world.teacher, marks)
+    with pytest.raises(Refused):
+        roll_call.save_roll_call(world.session, world.teacher, marks)
     assert not RollCall.objects.exists() and not Attendance.objects.exists()
 
 
@@ -249,11 +251,11 @@ def test_roll_call_saves_in_a_fixed_number_of_queries(world, size, django_assert
     ChildFactory.create_batch(size - 5, class_group=world.class_group)
     children = list(world.class_group.children.all())
     with django_assert_max_num_queries(12):
-        services.save_roll_call(
+        roll_call.save_roll_call(
             world.session, world.teacher, {c.pk: ("present", "") for c in children}
         )
     with django_assert_max_num_queries(14):
-        services.save_roll_call(
+        roll_call.save_roll_call(
             world.session, world.teacher, {c.pk: ("late", "堵车") for c in children}
         )
     assert Attendance.objects.filter(status="late").count() == size
@@ -264,19 +266,20 @@ def test_roll_call_saves_in_a_fixed_number_of_queries(world, size, django_assert
 
 def test_rates_leave_excused_out_and_group_in_the_database(world):
     statuses = ["present", "late", "excused", "absent", "absent"]
-    services.save_roll_call(
+    roll_call.save_roll_call(
         world.session,
         world.teacher,
         {c.pk: (s, "") for c, s in zip(world.children, statuses, strict=True)},
     )
-    rows = services.attendance_rates(Attendance.objects.all(), "kindergarten")
+    rows = reports.rates_by(Attendance.objects.all(), "kindergarten")
     assert len(rows) == 1
     assert rows[0]["rate"] == pytest.approx(50.0)  # (1 + 1) / (1 + 1 + 2)
     assert rows[0]["excused"] == 1
-    per_child = services.attendance_rates(Attendance.objects.all(), "child")
+    assert reports.labelled(rows[0], "kindergarten")["label"] == world.kg.name
+    per_child = reports.rates_by(Attendance.objects.all(), "child")
     assert sorted(r["rate"] for r in per_child if r["rate"] is not None) == [0.0, 0.0, 100.0, 100.0]
     assert [r for r in per_child if r["rate"] is None][0]["excused"] == 1
-    assert services.overall_rate(Attendance.objects.all())["rate"] == pytest.approx(50.0)
+    assert reports.overall_rate(Attendance.objects.all())["rate"] == pytest.approx(50.0)
 
 
 def test_matrix_counts_held_sessions_per_cell(world):
@@ -313,7 +316,7 @@ def test_matrix_counts_held_sessions_per_cell(world):
         craft=world.craft,
         planned_sessions=12,
     )
-    matrix = services.coverage_matrix(world.season)
+    matrix = coverage_matrix(world.season)
     cell = (
         matrix["rows"][1]["cells"][0]
         if matrix["rows"][0]["kindergarten"] != world.kg

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from heritage import services
+from core.refusals import Refused
 from heritage.models import PlanEntry, Season
+from heritage.services.rotation import apply_rotation, rotation_problems
 
 
 class Command(BaseCommand):
@@ -29,10 +30,10 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"Unknown season(s): {', '.join(sorted(unknown))}")
         try:
-            count = services.apply_rotation(list(chosen), sessions_per_round=sessions_per_round)
-        except services.ServiceError as error:
-            raise CommandError(str(error.message)) from error
-        problems = services.rotation_problems(PlanEntry.objects.filter(season__in=chosen))
+            count = apply_rotation(list(chosen), sessions_per_round=sessions_per_round)
+        except Refused as refusal:
+            raise CommandError(str(refusal.message)) from refusal
+        problems = rotation_problems(PlanEntry.objects.filter(season__in=chosen))
         for problem in problems:
             self.stderr.write(problem)
         self.stdout.write(self.style.SUCCESS(f"{count} plan entries written."))

@@ -1,4 +1,5 @@
-"""iCalendar feeds: one event per session, a stable UID, Asia/Shanghai times."""
+"""Private calendar feeds: a person's addresses, and the iCalendar of each (one event per
+session, a stable UID, Asia/Shanghai times)."""
 
 import datetime
 
@@ -7,11 +8,52 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import ical
+from core.roles import CRAFTSMAN, TEACHER, has_role, is_manager
 
-from .models import FeedToken, Session
+from ..models import FeedToken, Kindergarten, Session
 
 FEED_PAST_DAYS = 90
 FEED_MAX_EVENTS = 2000
+FEED_MAX_KINDERGARTENS = 50
+
+
+def feeds_for(user):
+    """The feeds a user may have, creating the missing ones (get-or-create, bounded)."""
+    wanted = []
+    if has_role(user, TEACHER):
+        wanted.append((FeedToken.Kind.TEACHER, None))
+    if has_role(user, CRAFTSMAN):
+        wanted.append((FeedToken.Kind.CRAFTSMAN, None))
+    kindergartens = (
+        Kindergarten.objects.all()
+        if is_manager(user)
+        else Kindergarten.objects.filter(teachers=user)
+    )
+    for kindergarten in kindergartens.order_by("name")[:FEED_MAX_KINDERGARTENS]:
+        wanted.append((FeedToken.Kind.KINDERGARTEN, kindergarten))
+    existing = {
+        (f.kind, f.kindergarten_id): f
+        for f in FeedToken.objects.filter(owner=user, revoked_at__isnull=True).select_related(
+            "kindergarten"
+        )
+    }
+    feeds = []
+    for kind, kindergarten in wanted:
+        key = (kind, kindergarten.pk if kindergarten else None)
+        feed = existing.get(key)
+        if feed is None:
+            feed = FeedToken.objects.create(kind=kind, owner=user, kindergarten=kindergarten)
+        feeds.append(feed)
+    return feeds
+
+
+def revoke(feed):
+    """The old address stops working; a new one of the same kind replaces it."""
+    feed.revoked_at = timezone.now()
+    feed.save(update_fields=["revoked_at"])
+    return FeedToken.objects.create(
+        kind=feed.kind, owner=feed.owner, kindergarten=feed.kindergarten
+    )
 
 
 def sessions_for_feed(feed):

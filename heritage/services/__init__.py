@@ -1,0 +1,1 @@
+"""Domain rules of the heritage programme, one module per feature; views call them."""

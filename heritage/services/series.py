@@ -1,0 +1,87 @@
+"""Class days on China's calendar, and repeating series that skip its statutory holidays and
+use its make-up working days (调休)."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+import chinese_calendar
+from django.utils.translation import gettext as _
+
+from core.refusals import Refused
+
+
+def day_kind(day):
+    """("work", None), ("holiday", name), ("rest", None) or ("makeup", name) for a date.
+
+    Uses the chinese_calendar package; for years it has no data for, Monday to Friday are
+    working days and nothing else is known ("unknown" is returned as the name).
+    """
+    try:
+        holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return ("work", "unknown") if day.weekday() < 5 else ("rest", "unknown")
+    if holiday:
+        return ("holiday", name) if name else ("rest", None)
+    if day.weekday() >= 5:
+        return ("makeup", name)
+    return ("work", None)
+
+
+def is_class_day(day):
+    return day_kind(day)[0] in ("work", "makeup")
+
+
+@dataclass
+class SeriesPlan:
+    dates: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (date, holiday name)
+    makeups: list = field(default_factory=list)  # make-up working days used
+    unknown_years: set = field(default_factory=set)
+
+
+def expand_series(first_day, until, weekdays, interval_weeks=1):
+    """The dates of a repeating series.
+
+    Every ``interval_weeks`` weeks (counted from the week of ``first_day``), on each chosen
+    weekday (0 = Monday) up to ``until``. A date on a statutory holiday is skipped; each
+    skipped date is made up on a make-up working day (调休) of the same holiday that falls
+    inside the series' range, when there is one.
+    """
+    if until < first_day:
+        raise Refused(_("The series must end on or after its first day."), "until")
+    if interval_weeks < 1:
+        raise Refused(_("Repeat at least every week."), "interval_weeks")
+    weekdays = sorted(set(weekdays))
+    if not weekdays:
+        raise Refused(_("Choose at least one weekday."), "weekdays")
+    plan = SeriesPlan()
+    week0 = first_day - datetime.timedelta(days=first_day.weekday())
+    lost = Counter()
+    makeup_days = []
+    day = first_day
+    # A hard bound on the loop: a series longer than this is refused anyway.
+    if (until - first_day).days > 366 * 3:
+        raise Refused(_("A series can last at most three years."), "until")
+    while day <= until:
+        kind, name = day_kind(day)
+        if name == "unknown":
+            plan.unknown_years.add(day.year)
+        if kind == "makeup":
+            makeup_days.append((day, name))
+        in_week = ((day - week0).days // 7) % interval_weeks == 0
+        if in_week and day.weekday() in weekdays:
+            if kind in ("work", "makeup"):
+                plan.dates.append(day)
+            elif kind == "holiday":
+                plan.skipped.append((day, name))
+                lost[(name, day.year)] += 1
+        day += datetime.timedelta(days=1)
+    for makeup, name in makeup_days:
+        key = (name, makeup.year)
+        if lost[key] > 0 and makeup not in plan.dates:
+            lost[key] -= 1
+            plan.dates.append(makeup)
+            plan.makeups.append(makeup)
+    plan.dates.sort()
+    return plan

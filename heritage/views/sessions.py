@@ -1,0 +1,163 @@
+"""Scheduling: a new session or series, a session's page, moving and cancelling it."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from core.access import role_required, scoped_or_404
+from core.refusals import Refused
+from core.roles import CRAFTSMAN, TEACHER, has_role
+
+from ..forms import CancelForm, MoveForm, ScheduleForm
+from ..models import Attendance, Session
+from ..services.scheduling import ScheduleRequest, cancel_session, move_session, schedule_sessions
+from .common import require_form_methods
+
+
+def session_or_404(request, pk, rows=None):
+    """A session the user may see (and, given ``editable_by`` rows, change), or 404."""
+    rows = rows if rows is not None else Session.objects.all()
+    return scoped_or_404(rows.with_related(), request.user, pk=pk)
+
+
+def _scheduled_note(sessions, plan):
+    note = _("%(n)d sessions are scheduled.") % {"n": len(sessions)}
+    if plan.skipped:
+        note += " " + _("Skipped for statutory holidays: %(days)s.") % {
+            "days": ", ".join(d.isoformat() for d, _name in plan.skipped)
+        }
+    if plan.makeups:
+        note += " " + _("Held on make-up working days: %(days)s.") % {
+            "days": ", ".join(d.isoformat() for d in plan.makeups)
+        }
+    if plan.unknown_years:
+        note += " " + _("No holiday data yet for %(years)s: check those dates by hand.") % {
+            "years": ", ".join(str(y) for y in sorted(plan.unknown_years))
+        }
+    return note
+
+
+@require_form_methods
+@role_required(TEACHER)
+def session_new(request):
+    user = request.user
+    initial = {"teacher": user.pk if has_role(user, TEACHER) else None, "interval_weeks": 1}
+    for name in ("class_group", "lesson"):  # links from a class group or a lesson page
+        value = request.GET.get(name, "")
+        if value.isdigit() and len(value) <= 9:
+            initial[name] = int(value)
+    form = ScheduleForm(
+        request.POST if request.method == "POST" else None, user=user, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            schedule = ScheduleRequest(
+                lesson=data["lesson"],
+                class_group=data["class_group"],
+                craftsman=data["craftsman"],
+                teacher=data["teacher"],
+                day=data["day"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                place=data["place"],
+                repeat=data["repeat"],
+                weekdays=tuple(int(d) for d in data.get("weekdays") or ()),
+                interval_weeks=data.get("interval_weeks") or 1,
+                until=data.get("until"),
+            )
+            try:
+                sessions, plan = schedule_sessions(schedule, user)
+            except Refused as refusal:
+                refusal.add_to(form)
+            else:
+                if plan is None:
+                    messages.success(request, _("The session is scheduled."))
+                    return redirect(sessions[0].get_absolute_url())
+                messages.success(request, _scheduled_note(sessions, plan))
+                week = timezone.localdate(sessions[0].starts_at).isoformat()
+                return redirect(reverse("heritage:my_week") + f"?week={week}")
+        status = 400
+    return render(request, "heritage/session_form.html", {"form": form}, status=status)
+
+
+@require_safe
+@role_required(TEACHER, CRAFTSMAN)
+def session_detail(request, pk):
+    session = session_or_404(request, pk)
+    editable = Session.objects.editable_by(request.user).filter(pk=pk).exists()
+    counts = {
+        row["status"]: row["n"]
+        for row in session.attendance.values("status").annotate(n=Count("pk"))
+    }
+    return render(
+        request,
+        "heritage/session_detail.html",
+        {
+            "session": session,
+            "editable": editable,
+            "counts": [
+                (code, label, counts.get(code, 0)) for code, label in Attendance.Status.choices
+            ]
+            if counts
+            else [],
+            "move_form": MoveForm.for_session(session),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@require_form_methods
+@role_required(TEACHER)
+def session_move(request, pk):
+    session = session_or_404(request, pk, Session.objects.editable_by(request.user))
+    form = MoveForm.for_session(session, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                move_session(
+                    session,
+                    data["day"],
+                    data["start_time"],
+                    data["end_time"],
+                    data["place"],
+                    data["reason"],
+                    request.user,
+                )
+            except Refused as refusal:
+                refusal.add_to(form)
+            else:
+                messages.success(request, _("The session is moved."))
+                return redirect(session.get_absolute_url())
+        status = 400
+    return render(
+        request, "heritage/session_move.html", {"session": session, "form": form}, status=status
+    )
+
+
+@require_form_methods
+@role_required(TEACHER)
+def session_cancel(request, pk):
+    session = session_or_404(request, pk, Session.objects.editable_by(request.user))
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                cancel_session(session, form.cleaned_data["reason"], request.user)
+            except Refused as refusal:
+                refusal.add_to(form)
+            else:
+                messages.success(request, _("The session is cancelled."))
+                return redirect(session.get_absolute_url())
+        status = 400
+    return render(
+        request, "heritage/session_cancel.html", {"session": session, "form": form}, status=status
+    )
