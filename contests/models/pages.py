@@ -1,50 +1,26 @@
-"""Skill contests: public pages (index, contest, results) and the judging records behind them.
+"""The contests' public pages: the contest index, one page per contest, and results pages.
 
-A contest is a Wagtail page with organizers; each contest has events, each event a marking
-scheme (criteria, award tiers), entrants, judges' score sheets and scores. The published ranking
-of an event is a ``ResultsPage`` under its contest, moved through Wagtail's workflow.
+Page models only name the views behind them (``core.page_views``): ``contests.views.public``
+registers them, so a page model never imports a view or a form.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, TaskState
-from wagtail.models.workflows import AbstractGroupApprovalTask
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from core.models import SectionPage
-from core.roles import ORGANIZER, is_manager
-
-__all__ = [
-    "ContestIndexPage",
-    "ContestPage",
-    "ContestGalleryImage",
-    "ResultsPage",
-    "Event",
-    "Criterion",
-    "AwardTier",
-    "Entrant",
-    "Sheet",
-    "Score",
-    "Objection",
-    "CertificateBatch",
-    "ContestResultsTask",
-    "MAX_JUDGES",
-]
-
-# At most this many judges per event: every aggregation's denominator (n, n - 2, 1 or 2)
-# then divides 27,720 = lcm(1..12), which keeps totals exact in integer arithmetic.
-MAX_JUDGES = 12
+from core.page_views import call_page_view
+from core.roles import ORGANIZER, has_role, is_manager
 
 
 class Level(models.TextChoices):
@@ -70,10 +46,8 @@ class ContestIndexPage(RoutablePageMixin, SectionPage):
         verbose_name = _("contest index page")
 
     def get_context(self, request, *args, **kwargs):
-        from .views.public import contest_index_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(contest_index_context(self, request))
+        context.update(call_page_view(self, "index_context", request, self))
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -85,9 +59,17 @@ class ContestIndexPage(RoutablePageMixin, SectionPage):
 
     @path("archive/")
     def archive(self, request):
-        from .views.public import results_archive
+        return call_page_view(self, "archive", request, self)
 
-        return results_archive(request, self)
+
+class ContestPageQuerySet(PageQuerySet):
+    def for_user(self, user):
+        """The contests a person organises (managers: every contest)."""
+        if is_manager(user):
+            return self
+        if not has_role(user, ORGANIZER):
+            return self.none()
+        return self.filter(organizers=user)
 
 
 class ContestPage(RoutablePageMixin, Page):
@@ -112,6 +94,8 @@ class ContestPage(RoutablePageMixin, Page):
         related_name="organised_contests",
         limit_choices_to={"groups__name": ORGANIZER},
     )
+
+    objects = PageManager.from_queryset(ContestPageQuerySet)()
 
     parent_page_types = ["contests.ContestIndexPage"]
     subpage_types = ["contests.ResultsPage"]
@@ -145,8 +129,6 @@ class ContestPage(RoutablePageMixin, Page):
         verbose_name_plural = _("contests")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -187,9 +169,7 @@ class ContestPage(RoutablePageMixin, Page):
 
     @path("register/")
     def register(self, request):
-        from .views.public import register
-
-        return register(request, self)
+        return call_page_view(self, "register", request, self)
 
 
 class ContestGalleryImage(Orderable):
@@ -245,393 +225,13 @@ class ResultsPage(RoutablePageMixin, Page):
         return self.corrections[-1] if self.corrections else None
 
     def get_context(self, request, *args, **kwargs):
-        from .forms import ObjectionForm
-
         context = super().get_context(request, *args, **kwargs)
         context["ranked"] = [row for row in self.standings if row.get("rank")]
         context["unranked"] = [row for row in self.standings if not row.get("rank")]
-        if self.stage == Stage.NOTICE:
-            context.setdefault("objection_form", ObjectionForm())
+        # The objection form during the public notice (forms belong to the views).
+        context.update(call_page_view(self, "results_context", request, self))
         return context
 
     @path("objection/")
     def objection(self, request):
-        from .views.public import objection
-
-        return objection(request, self)
-
-
-class Rule(models.TextChoices):
-    MEAN = "mean", _("Mean of all judges")
-    TRIMMED = "trimmed", _("Trimmed mean (drop one highest and one lowest)")
-    MEDIAN = "median", _("Median")
-
-
-class EventQuerySet(models.QuerySet):
-    def for_organizer(self, user):
-        if is_manager(user):
-            return self
-        return self.filter(contest__organizers=user)
-
-
-class Event(ClusterableModel):
-    """An event of a contest, with its marking scheme and ranking settings."""
-
-    contest = models.ForeignKey(
-        ContestPage, on_delete=models.CASCADE, related_name="events", verbose_name=_("contest")
-    )
-    name = models.CharField(_("name"), max_length=120)
-    rule = models.CharField(
-        _("aggregation rule"), max_length=20, choices=Rule.choices, default=Rule.TRIMMED
-    )
-    hide_names = models.BooleanField(
-        _("hide names from judges"),
-        default=False,
-        help_text=_("Judges then see entrant numbers only."),
-    )
-    minimum_total = models.DecimalField(
-        _("minimum total for an award"),
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    deviation_threshold = models.DecimalField(
-        _("deviation threshold"),
-        max_digits=6,
-        decimal_places=2,
-        default=Decimal("10"),
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Flag a judge's score further than this from the panel's mean."),
-    )
-    notice_days = models.PositiveSmallIntegerField(
-        _("public notice days"), default=5, validators=[MinValueValidator(1)]
-    )
-    judges = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        through="contests.Sheet",
-        related_name="judged_events",
-        verbose_name=_("judges"),
-        blank=True,
-    )
-
-    objects = EventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("event")
-        verbose_name_plural = _("events")
-        ordering = ["contest_id", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["contest", "name"], name="unique_event_per_contest")
-        ]
-
-    def __str__(self):
-        return f"{self.contest.title} · {self.name}"
-
-
-class Criterion(models.Model):
-    class Kind(models.TextChoices):
-        MEASUREMENT = "measurement", _("Measurement")
-        JUDGEMENT = "judgement", _("Judgement")
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("event")
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name = models.CharField(_("name"), max_length=100)
-    maximum = models.DecimalField(
-        _("maximum"),
-        max_digits=6,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000"))],
-    )
-    weight = models.DecimalField(
-        _("weight"),
-        max_digits=6,
-        decimal_places=3,
-        default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal("100"))],
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.JUDGEMENT)
-    tie_break = models.PositiveSmallIntegerField(
-        _("tie-break order"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_("1 = compared first when totals tie; empty = not a tie-break."),
-    )
-
-    class Meta:
-        verbose_name = _("criterion")
-        verbose_name_plural = _("criteria")
-        ordering = ["event_id", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "name"], name="unique_criterion_name")
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class AwardTier(models.Model):
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("event")
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name = models.CharField(_("award"), max_length=60)
-    count = models.PositiveIntegerField(_("count"), validators=[MinValueValidator(1)])
-
-    class Meta:
-        verbose_name = _("award tier")
-        verbose_name_plural = _("award tiers")
-        ordering = ["event_id", "position", "id"]
-
-    def __str__(self):
-        return f"{self.name} × {self.count}"
-
-
-class EntrantQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status=Entrant.Status.ACTIVE)
-
-
-class Entrant(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Competing")
-        ABSENT = "absent", _("Absent")
-        DISQUALIFIED = "disqualified", _("Disqualified")
-
-    class Source(models.TextChoices):
-        FORM = "form", _("Registration form")
-        IMPORT = "import", _("Import")
-        STAFF = "staff", _("Added by staff")
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="entrants", verbose_name=_("event")
-    )
-    bib = models.CharField(_("number"), max_length=20)
-    name = models.CharField(_("name"), max_length=60)
-    unit = models.CharField(_("unit"), max_length=120)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
-    )
-    source = models.CharField(
-        _("source"), max_length=20, choices=Source.choices, default=Source.STAFF
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = EntrantQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("entrant")
-        verbose_name_plural = _("entrants")
-        ordering = ["event_id", "bib"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "bib"], name="unique_bib_per_event"),
-            models.UniqueConstraint(
-                fields=["event", "name", "unit"], name="unique_entrant_per_event"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.bib} {self.name}"
-
-
-class SheetQuerySet(models.QuerySet):
-    def for_judge(self, user):
-        return self.filter(judge=user)
-
-
-class Sheet(models.Model):
-    """A judge's assignment to an event, and their score sheet for it."""
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("event")
-    )
-    judge = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="score_sheets",
-        verbose_name=_("judge"),
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = SheetQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("score sheet")
-        verbose_name_plural = _("score sheets")
-        ordering = ["event_id", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "judge"], name="one_sheet_per_judge")
-        ]
-
-    def __str__(self):
-        return f"{self.event} · {self.judge.get_full_name() or self.judge.get_username()}"
-
-    @property
-    def is_submitted(self):
-        return self.submitted_at is not None
-
-
-class Score(models.Model):
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores")
-    entrant = models.ForeignKey(Entrant, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
-    points = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
-
-    class Meta:
-        verbose_name = _("score")
-        verbose_name_plural = _("scores")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sheet", "entrant", "criterion"], name="one_score_per_cell"
-            ),
-            models.CheckConstraint(condition=Q(points__gte=0), name="score_not_negative"),
-        ]
-        indexes = [models.Index(fields=["entrant", "criterion"], name="score_cell_idx")]
-
-    def __str__(self):
-        return f"{self.entrant_id}/{self.criterion_id}: {self.points}"
-
-
-class Objection(models.Model):
-    """An objection sent during the public notice; the organizer answers it."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        UPHELD = "upheld", _("Upheld")
-        DISMISSED = "dismissed", _("Dismissed")
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="objections", verbose_name=_("event")
-    )
-    name = models.CharField(_("your name"), max_length=60)
-    contact = models.CharField(_("phone or email"), max_length=100)
-    message = models.TextField(_("objection"), max_length=2000)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
-    )
-    answer = models.TextField(_("answer"), blank=True, max_length=2000)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("objection")
-        verbose_name_plural = _("objections")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.event} · {self.name}"
-
-
-class CertificateBatch(models.Model):
-    """One run of the certificate task for an event: what the progress bar reads."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="certificate_batches")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.event_id} · {self.done}/{self.total}"
-
-    @property
-    def percent(self):
-        return 100 if not self.total else round(100 * self.done / self.total)
-
-
-class ContestResultsTask(AbstractGroupApprovalTask):
-    """The workflow step that starts a result's public notice.
-
-    Like a group approval task, but an organizer reviews only the results of the contests
-    they organise (managers and superusers review all); approving from the Wagtail admin
-    starts the public notice exactly as the workspace button does."""
-
-    class Meta:
-        verbose_name = _("contest results approval")
-        verbose_name_plural = _("contest results approvals")
-
-    @staticmethod
-    def _contest_of(obj):
-        page = getattr(obj, "specific", obj)
-        if isinstance(page, ResultsPage):
-            return ContestPage.objects.filter(pk=page.get_parent().pk).first()
-        return ContestPage.objects.ancestor_of(page, inclusive=True).first()
-
-    def _may_review(self, obj, user):
-        if user.is_superuser or is_manager(user):
-            return True
-        if not self._user_in_groups(user):
-            return False
-        contest = self._contest_of(obj)
-        return contest is not None and contest.is_organised_by(user)
-
-    def user_can_access_editor(self, obj, user):
-        return self._may_review(obj, user)
-
-    def locked_for_user(self, obj, user):
-        return not self._may_review(obj, user)
-
-    def user_can_lock(self, obj, user):
-        return self._may_review(obj, user)
-
-    def get_actions(self, obj, user):
-        if not self._may_review(obj, user):
-            return []
-        return super().get_actions(obj, user)
-
-    def get_task_states_user_can_moderate(self, user, **kwargs):
-        states = super().get_task_states_user_can_moderate(user, **kwargs)
-        if user.is_superuser or is_manager(user):
-            return states
-        pages = ResultsPage.objects.filter(event__contest__organizers=user).values_list(
-            "pk", flat=True
-        )
-        return states.filter(workflow_state__object_id__in=[str(pk) for pk in pages])
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name != "approve":
-            return super().on_action(task_state, user, action_name, **kwargs)
-        from django.core.exceptions import PermissionDenied
-
-        from .services.publishing import PublishError, start_public_notice
-
-        page = task_state.workflow_state.content_object
-        page = getattr(page, "specific", page)
-        if not isinstance(page, ResultsPage) or task_state.status != TaskState.STATUS_IN_PROGRESS:
-            return super().on_action(task_state, user, action_name, **kwargs)
-        try:
-            start_public_notice(page.event, user)
-        except PublishError as error:
-            raise PermissionDenied(str(error)) from error
-        return None
-
-    @classmethod
-    def get_description(cls):
-        return _("Organizers of the contest (and managers) start the results' public notice")
+        return call_page_view(self, "objection", request, self)
