@@ -103,7 +103,10 @@ def ranking_sql(event, tie_break_ids):
         f", MAX(CASE WHEN c.criterion_id = %s THEN c.scaled END) AS tb{i}"
         for i in range(len(tie_break_ids))
     )
-    tie_order = "".join(f", tb{i} DESC" for i in range(len(tie_break_ids)))
+    # A missing tie-break result (no score, or too few for the trimmed mean) comes after every
+    # result, as a missing total does: spelled out, since SQLite sorts NULL last in descending
+    # order and PostgreSQL first.
+    tie_order = "".join(f", COALESCE(tb{i}, -1) DESC" for i in range(len(tie_break_ids)))
     # Only table names, fixed fragments and counters are formatted in; values are parameters.
     sql = f"""
 WITH points AS (
