@@ -8,9 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import JUDGE
 
-from .models import MAX_JUDGES, AwardTier, Criterion, Entrant, Event, Objection, Rule
-
-PHONE_PATTERN = r"^\+?[0-9][0-9 -]{6,19}$"
+from .models import (
+    MAX_JUDGES,
+    PHONE_PATTERN,
+    AwardTier,
+    Criterion,
+    Entrant,
+    Event,
+    Objection,
+    Rule,
+)
 
 
 class RegistrationForm(forms.Form):

@@ -16,43 +16,7 @@ def close_public_notices():
 
 @shared_task
 def issue_certificates_task(batch_id):
-    """Issue a certificate for every award of an event's final results; each is rendered by
-    core's render task (queued on commit), which is what the progress bar counts."""
-    from core.certificates import issue_certificate
-    from core.models import Certificate
+    """Issue the certificates of a batch (``services.certificates.issue_batch``)."""
+    from .services.certificates import issue_batch
 
-    from .models import CertificateBatch, Entrant
-    from .services.certificates import awarded_rows
-    from .services.publishing import results_page_for
-
-    batch = CertificateBatch.objects.select_related("event__contest").filter(pk=batch_id).first()
-    if batch is None:
-        return None
-    batch.status = CertificateBatch.Status.RUNNING
-    batch.save(update_fields=["status"])
-    event = batch.event
-    page = results_page_for(event)
-    rows = awarded_rows(page)
-    entrants = Entrant.objects.in_bulk([row["entrant_id"] for row in rows])
-    contest = event.contest
-    try:
-        for done, row in enumerate(rows, start=1):
-            entrant = entrants.get(row["entrant_id"])
-            if entrant is None:
-                continue
-            issue_certificate(
-                source=entrant,
-                kind=Certificate.Kind.CONTEST,
-                recipient_name=entrant.name,
-                title=f"{contest.title} {event.name} {row['award']}",
-                details=f"{entrant.unit}\n第{row['rank']}名 · 总分 {row['total']}",
-                issued_on=page.finalised_on or timezone.localdate(),
-            )
-            CertificateBatch.objects.filter(pk=batch.pk).update(done=done)
-    except Exception as error:
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            status=CertificateBatch.Status.FAILED, error=str(error)[:300]
-        )
-        raise
-    CertificateBatch.objects.filter(pk=batch.pk).update(status=CertificateBatch.Status.DONE)
-    return batch.pk
+    return issue_batch(batch_id)

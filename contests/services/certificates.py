@@ -1,13 +1,20 @@
-"""Award certificates of an event's final results, issued in a Celery batch."""
+"""Award certificates of an event's final results, issued in a Celery batch.
+
+The workspace view starts a batch (``start_batch``) and queues ``tasks.issue_certificates_task``,
+which runs ``issue_batch`` here.
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.certificates import issue_certificate
 from core.models import Certificate
+from core.refusals import Refused
 
 from ..models import CertificateBatch, Entrant, Stage
-from .publishing import PublishError, results_page_for
+from .publishing import results_page_for
 
 
 def awarded_rows(page):
@@ -15,19 +22,50 @@ def awarded_rows(page):
 
 
 def start_batch(event, user):
-    from ..tasks import issue_certificates_task
-
+    """A new batch for the awards of the event's final results (queue its task on commit)."""
     page = results_page_for(event)
     if page is None or page.stage != Stage.FINAL:
-        raise PublishError(_("Certificates are issued for final results only."))
+        raise Refused(_("Certificates are issued for final results only."))
     rows = awarded_rows(page)
     if not rows:
-        raise PublishError(_("Nobody has an award in these results."))
-    batch = CertificateBatch.objects.create(event=event, started_by=user, total=len(rows))
-    from django.db import transaction
+        raise Refused(_("Nobody has an award in these results."))
+    return CertificateBatch.objects.create(event=event, started_by=user, total=len(rows))
 
-    transaction.on_commit(lambda: issue_certificates_task.delay(batch.pk))
-    return batch
+
+def issue_batch(batch_id):
+    """Issue a certificate for every award of an event's final results; each is rendered by
+    core's render task (queued on commit), which is what the progress bar counts."""
+    batch = CertificateBatch.objects.select_related("event__contest").filter(pk=batch_id).first()
+    if batch is None:
+        return None
+    batch.status = CertificateBatch.Status.RUNNING
+    batch.save(update_fields=["status"])
+    event = batch.event
+    page = results_page_for(event)
+    rows = awarded_rows(page)
+    entrants = Entrant.objects.in_bulk([row["entrant_id"] for row in rows])
+    contest = event.contest
+    try:
+        for done, row in enumerate(rows, start=1):
+            entrant = entrants.get(row["entrant_id"])
+            if entrant is None:
+                continue
+            issue_certificate(
+                source=entrant,
+                kind=Certificate.Kind.CONTEST,
+                recipient_name=entrant.name,
+                title=f"{contest.title} {event.name} {row['award']}",
+                details=f"{entrant.unit}\n第{row['rank']}名 · 总分 {row['total']}",
+                issued_on=page.finalised_on or timezone.localdate(),
+            )
+            CertificateBatch.objects.filter(pk=batch.pk).update(done=done)
+    except Exception as error:
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=CertificateBatch.Status.FAILED, error=str(error)[:300]
+        )
+        raise
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=CertificateBatch.Status.DONE)
+    return batch.pk
 
 
 def certificates_of(event):

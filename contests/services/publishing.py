@@ -12,20 +12,23 @@ correction: a final (or noticed) result recomputed with a reason is a new page r
 
 import datetime
 
-from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import (
     GroupPagePermission,
+    TaskState,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
 
 from core.cache import invalidate_pages
+from core.page_views import page_view
+from core.refusals import Refused
 from core.roles import MANAGER, ORGANIZER
 
 from ..models import (
@@ -36,22 +39,40 @@ from ..models import (
     ResultsPage,
     Stage,
 )
-from .ranking import RankingError, compute_standings, publishable
+from .ranking import compute_standings, publishable
 
+# The names a fresh database gets; the workflow is found again by its task, not its name, so
+# renaming either in the admin does not make a second one.
 WORKFLOW_NAME = "Contest results"
+TASK_NAME = "Start the public notice"
 
 
-class PublishError(Exception):
-    pass
+def results_workflow(index=None):
+    """The workflow results pages go through: the one holding a ``ContestResultsTask``
+    (the contest index's own when it is one of them), or None before it is set up."""
+    workflows = Workflow.objects.filter(
+        workflow_tasks__task__in=ContestResultsTask.objects.values("pk")
+    ).distinct()
+    if index is not None:
+        assigned = workflows.filter(workflow_pages__page=index).first()
+        if assigned is not None:
+            return assigned
+    return workflows.order_by("-active", "pk").first()
 
 
 def ensure_results_workflow():
-    """The workflow every results page goes through, and the organizers' page permissions."""
+    """The results workflow, its task, and the organizers' permissions on the contest index.
+
+    Idempotent: run after every ``migrate`` (``sync_after_migrate``), when the contest index
+    page is created (``sync_on_index_created``) and by the demo seed."""
     index = ContestIndexPage.objects.first()
-    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    if not WorkflowTask.objects.filter(workflow=workflow).exists():
-        task, _created = ContestResultsTask.objects.get_or_create(name="Start the public notice")
-        task.groups.set(Group.objects.filter(name__in=[ORGANIZER, MANAGER]))
+    workflow = results_workflow(index)
+    if workflow is None:
+        task = ContestResultsTask.objects.order_by("pk").first()
+        if task is None:
+            task = ContestResultsTask.objects.create(name=TASK_NAME)
+            task.groups.set(Group.objects.filter(name__in=[ORGANIZER, MANAGER]))
+        workflow = Workflow.objects.create(name=WORKFLOW_NAME)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     if index is not None:
         WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
@@ -68,9 +89,42 @@ def ensure_results_workflow():
 
 
 def _page_permission_id(codename):
-    from django.contrib.auth.models import Permission
-
     return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename).pk
+
+
+def sync_after_migrate(sender, apps=None, using=DEFAULT_DB_ALIAS, **kwargs):
+    """``post_migrate`` of the contests app: set up the results workflow and permissions."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    if apps is not None:
+        try:
+            apps.get_model("contests", "ContestResultsTask")
+        except LookupError:  # migrated only part of the way: the task's table is not there yet
+            return
+    ensure_results_workflow()
+
+
+def sync_on_index_created(sender, instance, created, raw=False, **kwargs):
+    """``post_save`` of the contest index: a site set up after ``migrate`` gets the workflow
+    assigned and the organizers' permissions on its new index page."""
+    if created and not raw:
+        ensure_results_workflow()
+
+
+@page_view(ContestResultsTask, "approve")
+def approve_results(task_state, user):
+    """Approving the results task in the Wagtail admin starts the public notice exactly as the
+    workspace button does. False when the task is not on a results page in progress: the task
+    then approves as any group approval task."""
+    page = task_state.workflow_state.content_object
+    page = getattr(page, "specific", page)
+    if not isinstance(page, ResultsPage) or task_state.status != TaskState.STATUS_IN_PROGRESS:
+        return False
+    try:
+        start_public_notice(page.event, user)
+    except Refused as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    return True
 
 
 def results_page_for(event):
@@ -78,26 +132,23 @@ def results_page_for(event):
 
 
 def _snapshot(event):
-    publishable(event)
+    publishable(event)  # refuses when the rule cannot apply or a score is missing
     return [standing.as_row() for standing in compute_standings(event)]
 
 
 @transaction.atomic
 def publish_provisional(event, user):
     """Compute the ranking and put it in a draft results page, submitted to the workflow."""
-    try:
-        standings = _snapshot(event)
-    except RankingError as error:
-        raise PublishError(str(error)) from error
+    standings = _snapshot(event)
     page = results_page_for(event)
     if page is not None and page.stage != Stage.PROVISIONAL:
-        raise PublishError(_("These results are already public: publish a correction instead."))
-    workflow = ensure_results_workflow()
+        raise Refused(_("These results are already public: publish a correction instead."))
+    workflow = results_workflow(event.contest.get_parent()) or ensure_results_workflow()
     if page is None:
         contest = event.contest
         page = ResultsPage(
             title=_("Results: %(event)s") % {"event": event.name},
-            slug=_unique_slug(contest, event),
+            slug=f"results-{event.pk}",
             event=event,
             live=False,
             stage=Stage.PROVISIONAL,
@@ -118,20 +169,12 @@ def publish_provisional(event, user):
     return page, revision
 
 
-def _unique_slug(contest, event):
-    base = slugify(f"results-{event.pk}") or "results"
-    return base
-
-
 @transaction.atomic
 def start_public_notice(event, user, today=None):
     page = results_page_for(event)
     if page is None or page.stage != Stage.PROVISIONAL:
-        raise PublishError(_("Publish provisional results first."))
-    try:
-        page.standings = _snapshot(event)
-    except RankingError as error:
-        raise PublishError(str(error)) from error
+        raise Refused(_("Publish provisional results first."))
+    page.standings = _snapshot(event)
     today = today or timezone.localdate()
     page.stage = Stage.NOTICE
     page.notice_until = today + datetime.timedelta(days=event.notice_days)
@@ -159,14 +202,14 @@ def open_objections(event):
 def make_final(event, user=None, today=None):
     page = results_page_for(event)
     if page is None or page.stage != Stage.NOTICE:
-        raise PublishError(_("Only results in public notice can become final."))
+        raise Refused(_("Only results in public notice can become final."))
     today = today or timezone.localdate()
     if page.notice_until and today <= page.notice_until:
-        raise PublishError(
+        raise Refused(
             _("The public notice runs until %(date)s.") % {"date": page.notice_until.isoformat()}
         )
     if open_objections(event).exists():
-        raise PublishError(_("Answer every open objection first."))
+        raise Refused(_("Answer every open objection first."))
     page.stage = Stage.FINAL
     page.finalised_on = today
     page.save_revision(user=user).publish(user=user)
@@ -179,14 +222,11 @@ def make_final(event, user=None, today=None):
 def publish_correction(event, user, reason):
     reason = (reason or "").strip()
     if not reason:
-        raise PublishError(_("Give the reason for the correction."))
+        raise Refused(_("Give the reason for the correction."))
     page = results_page_for(event)
     if page is None or page.stage == Stage.PROVISIONAL:
-        raise PublishError(_("Only public results can be corrected."))
-    try:
-        standings = _snapshot(event)
-    except RankingError as error:
-        raise PublishError(str(error)) from error
+        raise Refused(_("Only public results can be corrected."))
+    standings = _snapshot(event)
     old_awards = {row["entrant_id"]: row["award"] for row in page.standings}
     page.standings = standings
     page.computed_at = timezone.now()

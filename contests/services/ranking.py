@@ -23,6 +23,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from core.refusals import Refused
+
 from ..models import MAX_JUDGES, AwardTier, Criterion, Entrant, Rule, Sheet
 
 K = 27720  # lcm(1..12): every possible denominator divides it
@@ -35,10 +37,6 @@ TWO_PLACES = Decimal("0.01")
 
 def round_half_up(value):
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
-class RankingError(Exception):
-    pass
 
 
 @dataclass
@@ -105,7 +103,10 @@ def ranking_sql(event, tie_break_ids):
         f", MAX(CASE WHEN c.criterion_id = %s THEN c.scaled END) AS tb{i}"
         for i in range(len(tie_break_ids))
     )
-    tie_order = "".join(f", tb{i} DESC" for i in range(len(tie_break_ids)))
+    # A missing tie-break result (no score, or too few for the trimmed mean) comes after every
+    # result, as a missing total does: spelled out, since SQLite sorts NULL last in descending
+    # order and PostgreSQL first.
+    tie_order = "".join(f", COALESCE(tb{i}, -1) DESC" for i in range(len(tie_break_ids)))
     # Only table names, fixed fragments and counters are formatted in; values are parameters.
     sql = f"""
 WITH points AS (
@@ -159,7 +160,7 @@ def check_rule(event, judge_count=None):
     if judge_count is None:
         judge_count = event.sheets.count()
     if event.rule == Rule.TRIMMED and judge_count < 3:
-        raise RankingError(
+        raise Refused(
             _("The trimmed mean drops the highest and lowest score: it needs 3 or more judges.")
         )
 
@@ -233,11 +234,11 @@ def publishable(event):
     """Refuse publishing when the rule cannot apply or a score is missing."""
     judge_count = event.sheets.count()
     if judge_count == 0:
-        raise RankingError(_("No judge is assigned to this event."))
+        raise Refused(_("No judge is assigned to this event."))
     if not event.criteria.exists():
-        raise RankingError(_("This event has no marking criteria."))
+        raise Refused(_("This event has no marking criteria."))
     check_rule(event, judge_count)
     total, _rows = missing_scores(event, limit=0)
     if total:
-        raise RankingError(_("%(count)s scores are missing.") % {"count": total})
+        raise Refused(_("%(count)s scores are missing.") % {"count": total})
     return True

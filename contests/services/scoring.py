@@ -21,33 +21,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from core.refusals import Refused
+
 from ..models import Entrant, Rule, Score, Sheet
 
 HUNDREDTH = Decimal("0.01")
 
 
-class ScoreError(ValueError):
-    pass
-
-
 def parse_score(raw, criterion):
-    """A score as Decimal, or ScoreError with a message a judge understands."""
+    """A score as Decimal, or ``Refused`` with a message a judge understands."""
     text = (raw or "").strip().replace("，", ".").replace(",", ".")
     try:
         value = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ScoreError(_("“%(value)s” is not a number.") % {"value": raw}) from None
+        raise Refused(_("“%(value)s” is not a number.") % {"value": raw}) from None
     if not value.is_finite():
-        raise ScoreError(_("“%(value)s” is not a number.") % {"value": raw})
+        raise Refused(_("“%(value)s” is not a number.") % {"value": raw})
     if value < 0:
-        raise ScoreError(_("A score cannot be below 0."))
+        raise Refused(_("A score cannot be below 0."))
     if value > criterion.maximum:
-        raise ScoreError(
+        raise Refused(
             _("The maximum for %(criterion)s is %(maximum)s.")
             % {"criterion": criterion.name, "maximum": criterion.maximum}
         )
     if value != value.quantize(HUNDREDTH):  # "8.50" and "8.500" are fine, "8.123" is not
-        raise ScoreError(_("Use at most 2 decimals."))
+        raise Refused(_("Use at most 2 decimals."))
     return value.quantize(HUNDREDTH)
 
 
@@ -57,7 +55,7 @@ def field_name(entrant_id, criterion_id):
 
 def ensure_open(sheet):
     if sheet.is_submitted:
-        raise ScoreError(_("This sheet has been submitted and is locked."))
+        raise Refused(_("This sheet has been submitted and is locked."))
 
 
 def save_sheet(sheet, data, entrants, criteria, user, submit=False):
@@ -88,7 +86,7 @@ def save_sheet(sheet, data, entrants, criteria, user, submit=False):
                         points=parse_score(raw, criterion),
                     )
                 )
-            except ScoreError as error:
+            except Refused as error:
                 errors[name] = str(error)
     if errors:
         return 0, errors
@@ -148,9 +146,9 @@ def sheet_missing_count(sheet):
 def unlock_sheet(sheet, user, reason):
     reason = (reason or "").strip()
     if not reason:
-        raise ScoreError(_("Give a reason for unlocking the sheet."))
+        raise Refused(_("Give a reason for unlocking the sheet."))
     if not sheet.is_submitted:
-        raise ScoreError(_("This sheet is not submitted."))
+        raise Refused(_("This sheet is not submitted."))
     sheet.submitted_at = None
     sheet.save(update_fields=["submitted_at", "updated_at"])
     log(sheet, "contests.unlock_sheet", user=user, data={"reason": reason[:300]})

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -10,9 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.access import role_required, scoped_or_404
+from core.refusals import Refused
+from core.roles import JUDGE
+
 from ..models import Criterion, Entrant, Score, Sheet
-from ..services import access
-from ..services.scoring import ScoreError, field_name, save_sheet
+from ..services.scoring import field_name, save_sheet
 
 SHEET_PAGE_SIZE = 50
 
@@ -29,12 +31,10 @@ def _count_of(queryset):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-@login_required
+@role_required(JUDGE)
 def my_sheets(request):
-    if not access.can_judge(request.user):
-        raise PermissionDenied
     sheets = (
-        Sheet.objects.for_judge(request.user)
+        Sheet.objects.for_user(request.user)
         .select_related("event__contest")
         .annotate(
             score_count=Count("scores"),
@@ -50,8 +50,12 @@ def my_sheets(request):
 
 @login_required
 def sheet(request, pk):
-    """One page of a judge's sheet: entrants × criteria; save as draft or submit."""
-    sheet = access.sheet_for_judge(request.user, pk)
+    """One page of a judge's sheet: entrants × criteria; save as draft or submit.
+
+    Anyone but the sheet's judge is told it does not exist (404), whatever their role."""
+    sheet = scoped_or_404(
+        Sheet.objects.select_related("event__contest", "judge"), request.user, pk=pk
+    )
     event = sheet.event
     criteria = list(event.criteria.all())
     entrants_page = Paginator(event.entrants.order_by("bib"), SHEET_PAGE_SIZE).get_page(
@@ -66,8 +70,8 @@ def sheet(request, pk):
             saved, errors = save_sheet(
                 sheet, request.POST, entrant_list, criteria, request.user, submit=submit
             )
-        except ScoreError as error:
-            errors = {"__all__": str(error)}
+        except Refused as refusal:
+            errors = {"__all__": str(refusal)}
         if not errors:
             if submit:
                 messages.success(request, _("Sheet submitted. Thank you."))

@@ -7,49 +7,34 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from core.page_views import page_view
+
+from ..filters import ContestFilter
 from ..forms import ObjectionForm, RegistrationForm
-from ..models import ContestPage, ContestType, Entrant, Level, ResultsPage, Stage
-from ..services.imports import next_bib
+from ..models import ContestIndexPage, ContestPage, ContestType, Entrant, Level, ResultsPage, Stage
+from ..services.entrants import next_bib
 
 
-def _choice(request, name, choices):
-    value = request.GET.get(name, "")
-    return value if value in choices else ""
-
-
-def contest_index_context(index, request):
+@page_view(ContestIndexPage, "index_context")
+def contest_index_context(request, index):
+    """The contest index's listing: filtered by year, level and type, 12 to a page."""
     contests = ContestPage.objects.child_of(index).live().public().order_by("-starts_on", "title")
-    years = sorted(set(contests.values_list("year", flat=True)), reverse=True)
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and int(year_text) in years else None
-    level = _choice(request, "level", Level.values)
-    kind = _choice(request, "type", ContestType.values)
-    bad_filter = bool(
-        (year_text and year is None)
-        or (request.GET.get("level") and not level)
-        or (request.GET.get("type") and not kind)
-    )
-    if year:
-        contests = contests.filter(year=year)
-    if level:
-        contests = contests.filter(level=level)
-    if kind:
-        contests = contests.filter(contest_type=kind)
-    page = Paginator(contests, 12).get_page(request.GET.get("page"))
+    filters = ContestFilter(request.GET, queryset=contests)
+    page = Paginator(filters.qs, 12).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "contests": page,
-        "years": years,
+        "years": filters.years,
         "levels": Level.choices,
         "types": ContestType.choices,
-        "selected": {"year": year, "level": level, "type": kind},
-        "bad_filter": bad_filter,
+        "selected": filters.selected,
+        "bad_filter": filters.bad,
         "query": query.urlencode(),
-        "archive_url": index.url + index.reverse_subpage("archive"),
     }
 
 
+@page_view(ContestIndexPage, "archive")
 def results_archive(request, index):
     pages = (
         ResultsPage.objects.descendant_of(index)
@@ -65,6 +50,7 @@ def results_archive(request, index):
     )
 
 
+@page_view(ContestPage, "register")
 def register(request, contest):
     """The registration form, while the contest's window is open."""
     context = {"page": contest, "self": contest}
@@ -103,6 +89,15 @@ def register(request, contest):
     return TemplateResponse(request, "contests/register.html", context, status=status)
 
 
+@page_view(ResultsPage, "results_context")
+def results_context(request, results_page):
+    """The objection form, while the results are in public notice."""
+    if results_page.stage == Stage.NOTICE:
+        return {"objection_form": ObjectionForm()}
+    return {}
+
+
+@page_view(ResultsPage, "objection")
 def objection(request, results_page):
     if request.method != "POST":
         return redirect(results_page.url)

@@ -153,9 +153,10 @@ def test_odd_scores_are_refused_without_crashing(raw):
     from decimal import Decimal
 
     from contests.models import Criterion
-    from contests.services.scoring import ScoreError, parse_score
+    from contests.services.scoring import parse_score
+    from core.refusals import Refused
 
-    with pytest.raises(ScoreError):
+    with pytest.raises(Refused):
         parse_score(raw, Criterion(name="实操", maximum=Decimal("100")))
 
 

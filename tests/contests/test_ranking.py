@@ -5,13 +5,13 @@ from decimal import Decimal
 import pytest
 
 from contests.services.ranking import (
-    RankingError,
     award_for,
     check_rule,
     compute_standings,
     missing_scores,
     publishable,
 )
+from core.refusals import Refused
 from tests.factories.contests import (
     AwardTierFactory,
     CriterionFactory,
@@ -210,9 +210,9 @@ def test_absent_and_disqualified_listed_after_without_rank_or_award(contest):
 
 def test_trimmed_rule_needs_three_judges(contest):
     event = build(contest, "trimmed", [("作品", "1", None)], ["001"], {"001": {"作品": [80, 90]}})
-    with pytest.raises(RankingError, match="3"):
+    with pytest.raises(Refused, match="3"):
         check_rule(event)
-    with pytest.raises(RankingError):
+    with pytest.raises(Refused):
         publishable(event)
 
 
@@ -227,7 +227,7 @@ def test_missing_scores_block_publishing_and_are_listed(contest):
     count, rows = missing_scores(event)
     assert count == 1
     assert rows[0]["bib"] == "001" and rows[0]["criterion"] == "理论"
-    with pytest.raises(RankingError, match="1"):
+    with pytest.raises(Refused, match="1"):
         publishable(event)
 
 

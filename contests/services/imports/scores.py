@@ -1,0 +1,100 @@
+"""Judges' scores of an event from a spreadsheet, all or nothing."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.refusals import Refused
+
+from ...models import Entrant, Score, Sheet
+from ..scoring import parse_score
+from .files import ImportRefused, Problem, parse_table, read_rows
+
+SCORE_HEADERS = {
+    "bib": ("编号", "bib", "number"),
+    "judge": ("评委", "judge"),
+    "criterion": ("评分项", "criterion"),
+    "score": ("分数", "score"),
+}
+
+
+def import_scores(event, upload, user):
+    """Scores of an event from a file: every row must name a known entrant, judge and
+    criterion, the judge must be assigned and their sheet not submitted."""
+    table = parse_table(read_rows(upload), SCORE_HEADERS, tuple(SCORE_HEADERS))
+    h = table.headers
+    entrants = {e.bib: e for e in event.entrants.all()}
+    # Excel turns a typed "004" into the number 4: match numeric bibs by value too.
+    by_number = {}
+    for bib, entrant in entrants.items():
+        if bib.isdigit():
+            by_number.setdefault(int(bib), []).append(entrant)
+    criteria = {c.name: c for c in event.criteria.all()}
+    sheets = {}
+    for sheet in Sheet.objects.filter(event=event).select_related("judge"):
+        judge = sheet.judge
+        for key in {judge.username, judge.get_full_name(), judge.first_name}:
+            if key:
+                sheets[key] = sheet
+    problems, pending, seen = [], [], {}
+    for number, values in table.rows:
+        entrant = entrants.get(values["bib"])
+        if entrant is None and values["bib"].isdigit():
+            matches = by_number.get(int(values["bib"]), [])
+            entrant = matches[0] if len(matches) == 1 else None
+        criterion = criteria.get(values["criterion"])
+        sheet = sheets.get(values["judge"])
+        if entrant is None:
+            problems.append(
+                Problem(number, h["bib"], _("Unknown number “%(v)s”.") % {"v": values["bib"]})
+            )
+        elif entrant.status != Entrant.Status.ACTIVE:
+            problems.append(Problem(number, h["bib"], _("This entrant is absent or disqualified.")))
+        if criterion is None:
+            problems.append(
+                Problem(
+                    number,
+                    h["criterion"],
+                    _("Unknown criterion “%(v)s”.") % {"v": values["criterion"]},
+                )
+            )
+        if sheet is None:
+            problems.append(
+                Problem(
+                    number,
+                    h["judge"],
+                    _("“%(v)s” is not a judge assigned to this event.") % {"v": values["judge"]},
+                )
+            )
+        elif sheet.is_submitted:
+            problems.append(
+                Problem(number, h["judge"], _("This judge's sheet is submitted and locked."))
+            )
+        points = None
+        if criterion is not None:
+            try:
+                points = parse_score(values["score"], criterion)
+            except Refused as error:
+                problems.append(Problem(number, h["score"], str(error)))
+        if entrant and criterion and sheet:
+            key = (sheet.pk, entrant.pk, criterion.pk)
+            if key in seen:
+                problems.append(
+                    Problem(
+                        number,
+                        h["score"],
+                        _("The same score is also on row %(other)s.") % {"other": seen[key]},
+                    )
+                )
+            seen.setdefault(key, number)
+        if entrant and criterion and sheet and points is not None:
+            pending.append(Score(sheet=sheet, entrant=entrant, criterion=criterion, points=points))
+    if problems:
+        raise ImportRefused(problems)
+    with transaction.atomic():
+        Score.objects.bulk_create(
+            pending,
+            update_conflicts=True,
+            unique_fields=["sheet", "entrant", "criterion"],
+            update_fields=["points"],
+        )
+    return len(pending)

@@ -1,0 +1,116 @@
+"""What the workspace views share: the organizer check, the event page (and refusals shown on
+it) and the all-or-nothing spreadsheet upload."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from core.access import role_required, scoped_or_404
+from core.refusals import Refused
+from core.roles import ORGANIZER
+
+from ...forms import JudgesForm, ReasonForm, UploadForm
+from ...models import Entrant, Event
+from ...services.certificates import certificates_of, progress
+from ...services.imports import ImportRefused
+from ...services.publishing import open_objections, results_page_for
+from ...services.ranking import check_rule, compute_standings, missing_scores
+from ...services.scoring import deviations
+
+# Organizers and managers; an object outside the organizer's contests is not found (404).
+organizer_required = role_required(ORGANIZER)
+
+
+def event_for(request, pk):
+    """The event ``pk`` of a contest the user organises, or 404."""
+    return scoped_or_404(Event.objects.select_related("contest"), request.user, pk=pk)
+
+
+def upload(request, *, kind, contest, event=None, run, done):
+    """An all-or-nothing spreadsheet import: run it, or show every refused row with status 400.
+
+    ``run(file)`` imports and returns a count; ``done(count)`` says so and returns the redirect.
+    """
+    form = UploadForm(request.POST, request.FILES)
+    problems = []
+    if form.is_valid():
+        try:
+            count = run(form.cleaned_data["file"])
+        except ImportRefused as refusal:
+            problems = refusal.problems
+        else:
+            return done(count)
+    target = event or contest
+    return render(
+        request,
+        "contests/manage/import_result.html",
+        {
+            "contest": contest,
+            "event": event,
+            "form": form,
+            "problems": problems,
+            "kind": kind,
+            "retry_url": reverse(f"contests:import_{kind}", args=[target.pk]),
+            "upload_form": UploadForm(),
+        },
+        status=400,
+    )
+
+
+def event_context(request, event):
+    sheets = list(
+        event.sheets.select_related("judge").annotate(score_count=Count("scores")).order_by("id")
+    )
+    criteria = list(event.criteria.all())
+    tiers = list(event.tiers.all())
+    entrant_counts = event.entrants.aggregate(
+        total=Count("id"), active=Count("id", filter=Q(status=Entrant.Status.ACTIVE))
+    )
+    expected = entrant_counts["active"] * len(criteria)
+    for sheet in sheets:
+        sheet.expected = expected
+    missing_count, missing_rows = missing_scores(event) if sheets and criteria else (0, [])
+    rule_problem = None
+    try:
+        check_rule(event, len(sheets))
+    except Refused as refusal:
+        rule_problem = str(refusal)
+    standings = compute_standings(event) if criteria else []
+    standings_page = Paginator(standings, 100).get_page(request.GET.get("page"))
+    results_page = results_page_for(event)
+    batch = event.certificate_batches.first()
+    return {
+        "event": event,
+        "contest": event.contest,
+        "sheets": sheets,
+        "criteria": criteria,
+        "tiers": tiers,
+        "entrant_counts": entrant_counts,
+        "missing_count": missing_count,
+        "missing_rows": missing_rows,
+        "rule_problem": rule_problem,
+        "standings": standings_page,
+        "results_page": results_page,
+        "deviations": deviations(event) if sheets else [],
+        "judges_form": JudgesForm(initial={"judges": [s.judge_id for s in sheets]}, event=event),
+        "reason_form": ReasonForm(),
+        "upload_form": UploadForm(),
+        "open_objections": open_objections(event).count(),
+        "open_objection_list": list(open_objections(event).order_by("created_at")[:10]),
+        "batch": batch,
+        "batch_progress": progress(batch) if batch else None,
+        "certificate_count": certificates_of(event).count(),
+        "certificates": certificates_of(event).order_by("id")[:50],
+        "today": timezone.localdate(),
+    }
+
+
+def refuse(request, event, message, **extra):
+    """The event page again with ``message``, status 400: nothing was changed."""
+    messages.error(request, message)
+    context = event_context(request, event)
+    context.update(extra)
+    return render(request, "contests/manage/event.html", context, status=400)

@@ -1,0 +1,188 @@
+"""An event's results in the workspace: publishing steps, objections, exports, printed score
+sheets and certificates."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+from wagtail.log_actions import log
+
+from core import spreadsheets
+from core.access import scoped_or_404
+from core.refusals import Refused
+
+from ...forms import ObjectionAnswerForm, ReasonForm
+from ...models import Entrant, Objection, Score
+from ...services.certificates import progress, start_batch
+from ...services.publishing import (
+    make_final,
+    publish_correction,
+    publish_provisional,
+    start_public_notice,
+)
+from ...services.ranking import compute_standings
+from ...tasks import issue_certificates_task
+from .base import event_for, organizer_required, refuse
+
+PUBLISH_ACTIONS = {"provisional", "notice", "final", "correct"}
+
+
+@organizer_required
+@require_POST
+def publish(request, pk):
+    event = event_for(request, pk)
+    action = request.POST.get("action")
+    if action not in PUBLISH_ACTIONS:
+        return refuse(request, event, _("Unknown publishing step."))
+    try:
+        if action == "provisional":
+            publish_provisional(event, request.user)
+            messages.success(request, _("Provisional results saved: only staff can see them."))
+        elif action == "notice":
+            page = start_public_notice(event, request.user)
+            messages.success(
+                request,
+                _("The results are public, in notice until %(date)s.")
+                % {"date": page.notice_until.isoformat()},
+            )
+        elif action == "final":
+            make_final(event, request.user)
+            messages.success(request, _("The results are final."))
+        else:
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise Refused(_("Give the reason for the correction."))
+            publish_correction(event, request.user, form.cleaned_data["reason"])
+            messages.success(request, _("The corrected results are published."))
+    except Refused as refusal:
+        return refuse(request, event, str(refusal))
+    return redirect("contests:event", pk=event.pk)
+
+
+@organizer_required
+def objection_answer(request, pk):
+    objection = scoped_or_404(
+        Objection.objects.select_related("event__contest"), request.user, pk=pk
+    )
+    form = ObjectionAnswerForm(
+        request.POST if request.method == "POST" else None, instance=objection
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            answered = form.save(commit=False)
+            answered.answered_by = request.user
+            answered.answered_at = timezone.now()
+            answered.save()
+            log(answered, "wagtail.edit", user=request.user, data={"status": answered.status})
+            messages.success(request, _("Answer saved."))
+            return redirect("contests:event", pk=objection.event_id)
+        status = 400
+    return render(
+        request,
+        "contests/manage/objection.html",
+        {"objection": objection, "form": form, "event": objection.event},
+        status=status,
+    )
+
+
+EXPORT_COLUMNS = ("rank", "bib", "name", "unit", "total", "award")
+
+
+def _export_rows(event):
+    status_labels = dict(Entrant.Status.choices)
+    for standing in compute_standings(event):
+        yield [
+            standing.rank,
+            standing.bib,
+            standing.name,
+            standing.unit,
+            standing.total,
+            standing.award
+            or (str(status_labels[standing.status]) if standing.status != "active" else ""),
+        ]
+
+
+def _headers():
+    return [
+        str(label)
+        for label in [
+            _("rank"),
+            _("bib"),
+            pgettext("results column", "name"),
+            _("unit"),
+            _("total"),
+            _("award"),
+        ]
+    ]
+
+
+@organizer_required
+def export(request, pk, fmt):
+    event = event_for(request, pk)
+    fallback = f"results-{event.pk}"
+    label = _("results")
+    title = f"{event.contest.title} {event.name} {label}"
+    rows = list(_export_rows(event))
+    formats = {4: spreadsheets.DECIMAL_FORMAT}
+    if fmt == "csv":
+        return spreadsheets.csv_response(
+            title, _headers(), rows, fallback=fallback, number_formats=formats, stream=False
+        )
+    return spreadsheets.xlsx_response(
+        title, event.name, _headers(), rows, fallback=fallback, number_formats=formats
+    )
+
+
+@organizer_required
+def print_sheets(request, pk):
+    """Blank (or filled) score sheets, one printed page per judge."""
+    event = event_for(request, pk)
+    sheets = list(event.sheets.select_related("judge").order_by("id"))
+    criteria = list(event.criteria.all())
+    entrant_list = list(event.entrants.active().order_by("bib"))
+    scores = {}
+    if request.GET.get("filled") == "1":
+        for sheet_id, entrant_id, criterion_id, points in Score.objects.filter(
+            sheet__event=event
+        ).values_list("sheet_id", "entrant_id", "criterion_id", "points"):
+            scores[(sheet_id, entrant_id, criterion_id)] = points
+    pages = []
+    for sheet in sheets:
+        rows = [
+            (entrant, [scores.get((sheet.pk, entrant.pk, c.pk), "") for c in criteria])
+            for entrant in entrant_list
+        ]
+        pages.append((sheet, rows))
+    return render(
+        request,
+        "contests/manage/print_sheets.html",
+        {"event": event, "contest": event.contest, "criteria": criteria, "pages": pages},
+    )
+
+
+@organizer_required
+@require_POST
+def certificates_start(request, pk):
+    event = event_for(request, pk)
+    try:
+        batch = start_batch(event, request.user)
+    except Refused as refusal:
+        return refuse(request, event, str(refusal))
+    transaction.on_commit(lambda: issue_certificates_task.delay(batch.pk))
+    messages.success(request, _("Certificates are being made."))
+    return redirect(reverse("contests:event", args=[event.pk]) + "#certificates")
+
+
+@organizer_required
+def certificates_progress(request, pk):
+    event = event_for(request, pk)
+    batch = event.certificate_batches.first()
+    if batch is None:
+        return JsonResponse({"status": "none"}, status=404)
+    return JsonResponse(progress(batch))
