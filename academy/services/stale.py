@@ -1,7 +1,6 @@
 """Pairings with no logbook entry for 30 days: flagged, and their mentor and managers emailed."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -10,16 +9,6 @@ from django.utils.translation import gettext as _
 from core import roles
 
 from ..models import Pairing
-
-
-def manager_emails():
-    User = get_user_model()
-    return list(
-        User.objects.filter(groups__name=roles.MANAGER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
 
 
 def flag_stale_pairings(today=None):
@@ -35,7 +24,7 @@ def flag_stale_pairings(today=None):
     )
     if not stale:
         return 0
-    managers = manager_emails()
+    managers = roles.manager_emails()
     base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
     with translation.override("zh-hans"):
         for pairing in stale:
