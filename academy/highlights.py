@@ -6,8 +6,6 @@ from core.highlights import Highlight, HighlightItem
 
 from .models import AcademyPage, ActivityPage
 
-POSITION = 10  # on the home page, after the sections with a lower one
-
 
 def highlight(request):
     section = AcademyPage.objects.live().public().first()

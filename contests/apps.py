@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 class ContestsConfig(AppConfig):
     name = "contests"
     verbose_name = _("Skill contests")
+    # The section page setup_site and the demo create under the home page, and its place in
+    # the menu and among the home page's highlights.
+    section = (
+        "ContestIndexPage",
+        "contests",
+        "技能竞赛",
+        "全年承办市级广告设计精英赛、5场群英赛，组织区镇级技能竞赛45场：报名、评分、排名、公示与证书。",
+    )
+    section_position = 20
 
     def ready(self):
         # The views behind the pages, and the workflow task's approval (services.publishing),

@@ -6,8 +6,6 @@ from core.highlights import Highlight, HighlightItem
 
 from .models import ContestIndexPage, ResultsPage, Stage
 
-POSITION = 20  # on the home page, after the sections with a lower one
-
 
 def highlight(request):
     section = ContestIndexPage.objects.live().public().first()

@@ -7,13 +7,12 @@ import os
 import random
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from wagtail.models import Page, Site
 
 from . import roles
 from .models import HomePage
+from .site import build_site
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉文斌宇浩凯瑶晨轩琳雪婷佳欣怡梓涵子墨一诺若汐沐辰思远语桐可馨嘉懿浩然皓轩明哲睿泽"  # noqa: E501
@@ -31,29 +30,6 @@ DEMO_LOGINS = {
     "demo-judge": (roles.JUDGE, "葛明衡"),
     "demo-judge2": (roles.JUDGE, "邵立秋"),
 }
-
-SECTIONS = [
-    (
-        "academy.AcademyPage",
-        "academy",
-        "劳模工匠学院",
-        "区级劳模工匠学院以“1+3+N”模式办学：一个学院，助企服务、名师带徒、创新攻关三大板块，"
-        "N个教学点、创新工作室和活动。",
-    ),
-    (
-        "contests.ContestIndexPage",
-        "contests",
-        "技能竞赛",
-        "全年承办市级广告设计精英赛、5场群英赛，组织区镇级技能竞赛45场：报名、评分、排名、公示与证书。",
-    ),
-    (
-        "heritage.ProgrammePage",
-        "heritage",
-        "非遗小匠人",
-        "“非遗小匠人 文化童传承”三年行动：11项非遗技艺、11位非遗匠人走进11所幼儿园，"
-        "让孩子们懂得劳动最光荣、技能最宝贵、创造最伟大。",
-    ),
-]
 
 
 @dataclass
@@ -96,43 +72,7 @@ def person(username, display_name, role=None):
 
 
 def seed_site(ctx):
-    root = Page.get_first_root_node()
-    home = HomePage.objects.first()
-    if home is None:
-        # The page Wagtail creates on install is replaced by the federation's home page.
-        Page.objects.filter(depth=2, content_type__model="page", slug="home").delete()
-        root.refresh_from_db()
-        home = root.add_child(
-            instance=HomePage(
-                title="奉化区劳模工匠学院",
-                slug="home",
-                intro="<p>奉化区总工会：劳模工匠学院、技能竞赛与“非遗小匠人”传承行动。</p>",
-            )
-        )
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={
-            "hostname": "localhost",
-            "port": 80,
-            "root_page": home,
-            "site_name": "奉化区劳模工匠学院",
-        },
-    )
-    for model_label, slug, title, intro in SECTIONS:
-        model = apps.get_model(model_label)
-        section = model.objects.child_of(home).first()
-        if section is None:
-            section = home.add_child(
-                instance=model(
-                    title=title,
-                    slug=slug,
-                    intro=f"<p>{intro}</p>",
-                    search_description=intro,
-                    show_in_menus=True,
-                )
-            )
-        ctx.sections[model_label] = section
-    ctx.home = home
+    ctx.home, ctx.sections = build_site()
     ctx.log(f"Site: home page and {len(ctx.sections)} sections")
 
 

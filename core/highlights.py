@@ -1,7 +1,7 @@
 """What the home page shows of each section: the next activities, the latest results, new lessons.
 
 Each app may have a ``highlights`` module with ``highlight(request)`` returning a ``Highlight``
-(or None) and a ``POSITION`` on the home page; each costs a fixed, small number of queries.
+(or None), shown in the order of the apps' sections; each costs a fixed, small number of queries.
 """
 
 from dataclasses import dataclass, field
@@ -27,11 +27,9 @@ class Highlight:
 
 def home_highlights(request):
     found = []
-    modules = sorted(
-        (module for _config, module in app_modules("highlights", exclude=("core",))),
-        key=lambda module: getattr(module, "POSITION", 100),
-    )
-    for module in modules:
+    found_modules = app_modules("highlights", exclude=("core",))
+    ordered = sorted(found_modules, key=lambda pair: getattr(pair[0], "section_position", 100))
+    for _config, module in ordered:
         highlight = module.highlight(request)
         if highlight is not None:
             found.append(highlight)

@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 class HeritageConfig(AppConfig):
     name = "heritage"
     verbose_name = _("Heritage programme")
+    # The section page setup_site and the demo create under the home page, and its place in
+    # the menu and among the home page's highlights.
+    section = (
+        "ProgrammePage",
+        "heritage",
+        "非遗小匠人",
+        "“非遗小匠人 文化童传承”三年行动：11项非遗技艺、11位非遗匠人走进11所幼儿园，"
+        "让孩子们懂得劳动最光荣、技能最宝贵、创造最伟大。",
+    )
+    section_position = 30
 
     def ready(self):
         from core.cache import invalidate_on_change

@@ -4,8 +4,6 @@ from core.highlights import Highlight, HighlightItem
 
 from .models import LessonPage, ProgrammePage
 
-POSITION = 30  # on the home page, after the sections with a lower one
-
 
 def highlight(request):
     section = ProgrammePage.objects.live().public().first()
