@@ -174,3 +174,37 @@ class SiteIdentity(BaseSiteSetting):
     def public_security_code(self):
         """The digits the public security filing site looks a number up by."""
         return "".join(ch for ch in self.public_security_number if ch.isdigit())
+
+
+IDENTITY_FIELDS = (
+    "name",
+    "name_en",
+    "organisation",
+    "address",
+    "phone",
+    "email",
+    "icp_number",
+    "public_security_number",
+)
+IDENTITY_VERSION_KEY = "site-identity:version"
+
+
+def site_identity_for_request(request):
+    """The site identity for the request's host, kept in the shared cache: once warm, the header
+    and footer of every page cost no query. Saving the identity makes a new version."""
+    from django.core.cache import cache
+
+    version = cache.get_or_set(IDENTITY_VERSION_KEY, lambda: timezone.now().timestamp(), None)
+    key = f"site-identity:{version}:{request.get_host()}"
+    values = cache.get(key)
+    if values is None:
+        identity = SiteIdentity.for_request(request)
+        values = {field: getattr(identity, field) for field in IDENTITY_FIELDS}
+        cache.set(key, values, timeout=None)
+    return SiteIdentity(**values)
+
+
+def forget_site_identity(**_kwargs):
+    from django.core.cache import cache
+
+    cache.set(IDENTITY_VERSION_KEY, timezone.now().timestamp(), None)

@@ -93,3 +93,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def demo_data(demo, db):
     """The whole demo, with its logins (password ``demo``); seeded once per module."""
+
+
+@pytest.fixture
+def warm_shell(client):
+    """Open one page first, as any visitor before: the shell every page shares (the site's
+    identity in the header and footer) is then in the cache, and a page's own queries are
+    what a query budget counts."""
+    client.get("/accounts/login/")
+    return client

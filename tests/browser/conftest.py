@@ -31,8 +31,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Playwright's synchronous API runs an event loop in this
+    thread while it is open, and Django refuses database work from a thread with a running
+    loop, so it is closed before the worker moves on to other modules."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"chromium is required in CI and was not found at {CHROMIUM}")

@@ -81,7 +81,7 @@ def test_my_lessons_lists_the_craft_lessons_with_their_status(client, world, oth
 
 
 def test_my_lessons_query_count_does_not_grow_with_lessons(
-    client, world, django_assert_max_num_queries
+    client, world, warm_shell, django_assert_max_num_queries
 ):
     client.force_login(world.craftsman)
     for n in range(2):

@@ -76,7 +76,7 @@ def test_lesson_listing_filters_by_craft_age_band_and_tag(client, world):
 
 @pytest.mark.parametrize("extra", [0, 20])
 def test_programme_page_query_count_does_not_grow(
-    client, world, extra, django_assert_max_num_queries, settings
+    client, world, warm_shell, extra, django_assert_max_num_queries, settings
 ):
     settings.PAGE_CACHE_SECONDS = 0
     for i in range(extra):

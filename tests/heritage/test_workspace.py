@@ -304,7 +304,9 @@ def test_my_week_refuses_a_bad_week(client, world, week):
 
 
 @pytest.mark.parametrize("extra", [1, 30])
-def test_my_week_query_count_does_not_grow(client, world, extra, django_assert_max_num_queries):
+def test_my_week_query_count_does_not_grow(
+    client, world, warm_shell, extra, django_assert_max_num_queries
+):
     for i in range(extra):
         SessionFactory(
             lesson=world.lesson,
@@ -375,7 +377,9 @@ def test_chinese_csv_and_xlsx(client, world):
 
 
 @pytest.mark.parametrize("extra", [0, 3])
-def test_report_query_count_does_not_grow(client, world, extra, django_assert_max_num_queries):
+def test_report_query_count_does_not_grow(
+    client, world, warm_shell, extra, django_assert_max_num_queries
+):
     for i in range(extra):
         s = SessionFactory(
             lesson=world.lesson,
