@@ -58,7 +58,7 @@ class Limits:
     max_columns: int = 50
     max_cell_chars: int = 2_000
     blank_rows: int = 1_000  # a run of this many blank rows ends the table
-    max_xml_elements: int = 1_500_000  # every XML element an XLSX read parses
+    max_xml_elements: int = 1_000_000  # every XML element an XLSX read parses
 
 
 def import_limits(**overrides):
@@ -259,23 +259,21 @@ def _unescape(text):
     return ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
-def _local(name):
-    return name.rpartition(" ")[2]
-
-
 class _Part:
-    """One XML part of the workbook, streamed through expat without building a tree."""
+    """One XML part of the workbook, streamed through expat without building a tree.
+
+    Subclasses see each element's local name (``x:row`` and ``row`` alike) in ``start`` and
+    ``end``; the text of the elements they ``collect`` gathers in ``pieces``."""
 
     def __init__(self, budget, limits):
         self.budget = budget  # [elements still allowed], shared by every part of the file
         self.limits = limits
-        self.path = []
         self.collecting = False  # inside an element whose text is the value
         self.pieces = []  # the text of the current value
         self.length = 0
 
     def parse(self, archive, name):
-        parser = expat.ParserCreate(namespace_separator=" ")
+        parser = expat.ParserCreate()
         parser.buffer_text = True
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._doctype
@@ -296,21 +294,28 @@ class _Part:
     def _doctype(self, *args):
         raise _unreadable_xlsx()
 
-    def _start(self, name, attrs):
-        self.budget[0] -= 1
-        if self.budget[0] < 0:
+    def spend(self):
+        """Count one element against the file's budget."""
+        budget = self.budget
+        budget[0] -= 1
+        if budget[0] < 0:
             raise _refuse_file(
                 _(
                     "The worksheet holds too many cells or too much formatting to read: copy"
                     " the data into a new workbook, or save it as .csv."
                 )
             )
-        name = _local(name)
-        self.path.append(name)
-        self.start(name, {_local(key): value for key, value in attrs.items()})
+
+    def _start(self, name, attrs):
+        self.spend()
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        self.start(name, attrs)
 
     def _end(self, name):
-        self.end(self.path.pop())
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        self.end(name)
 
     def _characters(self, data):
         if self.collecting:
@@ -366,7 +371,8 @@ class _Workbook(_Part):
         if name == "workbookPr":
             self.date1904 = attrs.get("date1904", "").lower() in ("1", "true")
         elif name == "sheet" and self.first_sheet is None:
-            self.first_sheet = attrs.get("id")
+            # r:id, in the relationships namespace
+            self.first_sheet = next((v for k, v in attrs.items() if k.endswith(":id")), None)
 
     def end(self, name):
         if name == "sheets":
@@ -380,16 +386,21 @@ class _Styles(_Part):
         super().__init__(budget, limits)
         self.formats = {}
         self.cell_formats = []  # numFmtId of each cellXfs style
+        self.inside = None
 
     def start(self, name, attrs):
-        if name == "numFmt" and "numFmts" in self.path:
+        if name in ("numFmts", "cellXfs"):
+            self.inside = name
+        elif name == "numFmt" and self.inside == "numFmts":
             self.formats[attrs.get("numFmtId")] = attrs.get("formatCode", "")
-        elif name == "xf" and "cellXfs" in self.path:
+        elif name == "xf" and self.inside == "cellXfs":
             self.cell_formats.append(attrs.get("numFmtId", "0"))
 
     def end(self, name):
         if name == "cellXfs":
             raise _Stop
+        if name == "numFmts":
+            self.inside = None
 
     def date_styles(self):
         from openpyxl.styles.numbers import (
@@ -417,17 +428,22 @@ class _SharedStrings(_Part):
         super().__init__(budget, limits)
         self.strings = []
         self.long = False
+        self.phonetic = 0  # inside rPh: a phonetic guide, not the text
 
     def start(self, name, attrs):
         if name == "si":
             self.new_value()
             self.long = False
-        elif name == "t" and "rPh" not in self.path and not self.long:
-            self.collecting = True  # rPh: phonetic guides, not the text
+        elif name == "t" and not self.phonetic and not self.long:
+            self.collecting = True
+        elif name == "rPh":
+            self.phonetic += 1
 
     def end(self, name):
         if name == "t":
             self.collecting = False
+        elif name == "rPh":
+            self.phonetic -= 1
         elif name == "si":
             text = self.value_text()
             self.strings.append(TOO_LONG if self.long else _unescape(text))
@@ -439,7 +455,9 @@ class _SharedStrings(_Part):
 
 
 class _Sheet(_Part):
-    """The first worksheet, row by row, up to the end of its data or the first breach."""
+    """The first worksheet, row by row, up to the end of its data or the first breach.
+
+    Read cell by cell, so its handlers take the shortest path for the common elements."""
 
     def __init__(self, budget, limits, strings, dates, durations, epoch):
         super().__init__(budget, limits)
@@ -453,36 +471,52 @@ class _Sheet(_Part):
         self.column = 0  # the current cell's column, from 1
         self.kind = "n"
         self.style = 0
+        self.in_cell = False
+        self.inline = False  # inside <is>, an inline string
+        self.phonetic = 0  # inside <rPh>, a phonetic guide
+        self.columns = {}  # column letters -> number
 
-    def start(self, name, attrs):
-        if name == "sheetData":
-            self.in_data = True
-        elif not self.in_data:
-            return
+    def _start(self, name, attrs):
+        budget = self.budget
+        budget[0] -= 1
+        if budget[0] < 0:
+            self.spend()
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            if self.cells is not None:
+                self._start_cell(attrs)
+        elif name == "v":
+            self.collecting = self.in_cell
         elif name == "row":
-            self._start_row(attrs.get("r"))
-        elif self.cells is None:
-            return
-        elif name == "c":
-            self._start_cell(attrs)
-        elif name == "v" and self.path[-2] == "c":
-            self.collecting = True
-        elif name == "t" and "is" in self.path and "rPh" not in self.path:
-            self.collecting = True
+            if self.in_data:
+                self._start_row(attrs.get("r"))
+        elif name == "t":
+            self.collecting = self.in_cell and self.inline and not self.phonetic
+        elif name == "is":
+            self.inline = True
+        elif name == "rPh":
+            self.phonetic += 1
+        elif name == "sheetData":
+            self.in_data = True
 
-    def end(self, name):
-        if not self.in_data:
-            return
-        if name in ("v", "t"):
+    def _end(self, name):
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "v" or name == "t":
             self.collecting = False
+        elif name == "c":
+            if self.in_cell:
+                self._end_cell()
+        elif name == "row":
+            if self.cells is not None:
+                self._end_row()
+        elif name == "is":
+            self.inline = False
+        elif name == "rPh":
+            self.phonetic -= 1
         elif name == "sheetData":
             raise _Stop
-        elif self.cells is None:
-            return
-        elif name == "c":
-            self._end_cell()
-        elif name == "row":
-            self._end_row()
 
     def too_long(self):
         raise self.reading.too_long(self.number, self.column - 1)
@@ -504,44 +538,70 @@ class _Sheet(_Part):
         ref = attrs.get("r")
         if ref:
             letters = ref.rstrip("0123456789")
-            if not letters.isascii() or not letters.isalpha() or len(letters) > 3:
-                raise _unreadable_xlsx()
-            column = 0
-            for letter in letters.upper():
-                column = column * 26 + ord(letter) - 64
+            column = self.columns.get(letters)
+            if column is None:
+                column = self._column_number(letters)
         else:
             column = self.column + 1
-        if not 0 < column <= 16_384:
-            raise _unreadable_xlsx()
+            if column > 16_384:
+                raise _unreadable_xlsx()
         self.column = column
         self.kind = attrs.get("t", "n")
-        try:
-            self.style = int(attrs.get("s", 0))
-        except ValueError:
-            raise _unreadable_xlsx() from None
-        self.new_value()
+        style = attrs.get("s")
+        if style:
+            try:
+                self.style = int(style)
+            except ValueError:
+                raise _unreadable_xlsx() from None
+        else:
+            self.style = 0
+        self.pieces = []
+        self.length = 0
+        self.in_cell = True
+
+    def _column_number(self, letters):
+        if not letters.isascii() or not letters.isalpha() or len(letters) > 3:
+            raise _unreadable_xlsx()
+        column = 0
+        for letter in letters.upper():
+            column = column * 26 + ord(letter) - 64
+        if column > 16_384:
+            raise _unreadable_xlsx()
+        self.columns[letters] = column
+        return column
 
     def _end_cell(self):
-        value = self._value(self.value_text())
-        text = "" if value is None else cell_text(value)
+        self.in_cell = False
+        self.collecting = False
+        pieces = self.pieces
+        raw = pieces[0] if len(pieces) == 1 else "".join(pieces)
+        kind = self.kind
+        if kind == "s" and raw:
+            try:
+                value = self.strings[int(raw)]
+            except (ValueError, IndexError):
+                raise _unreadable_xlsx() from None
+            if value is TOO_LONG:
+                raise self.reading.too_long(self.number, self.column - 1)
+            text = value.strip()
+        elif kind == "inlineStr" or kind == "str":
+            text = _unescape(raw).strip()
+        elif not raw:
+            return
+        else:
+            value = self._value(raw)
+            text = cell_text(value)
         if text:
-            self.reading.check_cell(self.number, self.column - 1, text)
-            self.cells[self.column - 1] = text
+            index = self.column - 1
+            if index >= self.reading.limits.max_columns or len(text) > self.limits.max_cell_chars:
+                self.reading.check_cell(self.number, index, text)
+            self.cells[index] = text
 
     def _value(self, raw):
         kind = self.kind
-        if kind == "inlineStr":
-            return _unescape(raw)
-        if raw == "":
-            return None
         try:
-            if kind == "s":
-                value = self.strings[int(raw)]
-                if value is TOO_LONG:
-                    raise self.reading.too_long(self.number, self.column - 1)
-                return value
-            if kind in ("str", "e"):
-                return _unescape(raw)
+            if kind == "e":
+                return raw
             if kind == "b":
                 return raw.strip().lower() in ("1", "true")
             if kind == "d":
@@ -549,7 +609,7 @@ class _Sheet(_Part):
 
                 return from_ISO8601(raw)
             number = float(raw) if any(c in raw for c in ".eE") else int(raw)
-        except (ValueError, IndexError, TypeError):
+        except (ValueError, TypeError):
             raise _unreadable_xlsx() from None
         if self.style in self.dates:
             from openpyxl.utils.datetime import from_excel
