@@ -11,6 +11,7 @@ import struct
 import time
 import tracemalloc
 import zipfile
+from xml.sax.saxutils import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -212,14 +213,30 @@ def test_a_million_formatted_empty_rows_after_the_data_are_not_read(contest, cut
 
 
 def repeated_rows_xlsx(headers, row, count):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(headers)
-    for _ in range(count):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """An XLSX of the header row and ``count`` copies of ``row``, with a true dimension."""
+
+    def cells(number, values):
+        xml = []
+        for index, value in enumerate(values):
+            ref = f"{'ABCDEFGH'[index]}{number}"
+            if isinstance(value, (int, float)):
+                xml.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                xml.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+        return f'<row r="{number}">{"".join(xml)}</row>'.encode()
+
+    def write(stream):
+        last = f"{'ABCDEFGH'[len(headers) - 1]}{count + 1}"
+        stream.write(
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + f'<dimension ref="A1:{last}"/><sheetData>'.encode()
+            + cells(1, headers)
+        )
+        for number in range(2, count + 2):
+            stream.write(cells(number, row))
+        stream.write(SHEET_TAIL)
+
+    return hand_built_xlsx(write)
 
 
 ENTRANT_ROW = (["姓名", "单位", "项目"], ["王小芳", "奉化某服饰", "女装裁剪"])
