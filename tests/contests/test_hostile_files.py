@@ -511,6 +511,15 @@ def test_a_value_past_column_50_is_refused(contest, cutting, kind):
     assert english(refusal) == ("File: The file has more than 50 columns: remove the extra ones.")
 
 
+def test_a_csv_line_of_a_million_columns_is_refused(contest, cutting):
+    data = ("姓名,单位,项目\n王小芳,奉化某服饰,女装裁剪," + "ab," * 500_000 + "\n").encode()
+    refusal, seconds, peak = measure(
+        lambda file: import_entrants(contest, file), SimpleUploadedFile("报名表.csv", data)
+    )
+    assert_cheap(seconds, peak)
+    assert english(refusal) == ("File: The file has more than 50 columns: remove the extra ones.")
+
+
 def test_a_file_over_the_import_byte_limit_is_refused_before_it_is_read(contest, cutting):
     data = b"\xe5\xa7\x93\xe5\x90\x8d,\n" + b"x" * (5 * MB)
     refusal, seconds, peak = measure(
