@@ -175,6 +175,17 @@ CERTIFICATE_FONT = env("CERTIFICATE_FONT") or None
 
 # Uploads larger than this are refused with a message by the forms that accept files.
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Every spreadsheet import (core.spreadsheet_import) refuses a file past these, with a message:
+# the upload's bytes, an XLSX's members once unpacked, data rows after the header row,
+# columns, characters in a cell, and a run of blank rows that ends the table.
+SPREADSHEET_IMPORT_LIMITS = {
+    "max_bytes": 5 * 1024 * 1024,
+    "max_unpacked_bytes": 25 * 1024 * 1024,
+    "max_rows": 5_000,
+    "max_columns": 50,
+    "max_cell_chars": 2_000,
+    "blank_rows": 1_000,
+}
 
 CACHES = {
     "default": {

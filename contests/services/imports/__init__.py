@@ -1,8 +1,9 @@
 """Spreadsheet imports (CSV or XLSX, Chinese or English headers), all or nothing.
 
 Every refused file names each row and column at fault; nothing is saved unless every row is
-good. ``files`` reads a spreadsheet into rows; ``entrants``, ``scores`` and ``scheme`` import
-them.
+good. Files are read by the site's bounded reader (``core.spreadsheet_import``, through
+``files``): a file past its limits is refused with a message. ``entrants``, ``scores`` and
+``scheme`` import the rows.
 """
 
 from .entrants import import_entrants

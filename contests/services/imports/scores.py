@@ -7,7 +7,7 @@ from core.refusals import Refused
 
 from ...models import Entrant, Score, Sheet
 from ..scoring import parse_score
-from .files import ImportRefused, Problem, parse_table, read_rows
+from .files import ImportRefused, Problem, import_limits, parse_table, read_rows
 
 SCORE_HEADERS = {
     "bib": ("编号", "bib", "number"),
@@ -15,12 +15,17 @@ SCORE_HEADERS = {
     "criterion": ("评分项", "criterion"),
     "score": ("分数", "score"),
 }
+# One row per entrant, judge and criterion: 500 entrants × 5 judges × 8 criteria is 20,000
+# rows, more than other imports take. Reading 20,000 rows stays well under 2 s.
+SCORE_ROWS = 20_000
 
 
 def import_scores(event, upload, user):
     """Scores of an event from a file: every row must name a known entrant, judge and
     criterion, the judge must be assigned and their sheet not submitted."""
-    table = parse_table(read_rows(upload), SCORE_HEADERS, tuple(SCORE_HEADERS))
+    table = parse_table(
+        read_rows(upload, import_limits(max_rows=SCORE_ROWS)), SCORE_HEADERS, tuple(SCORE_HEADERS)
+    )
     h = table.headers
     entrants = {e.bib: e for e in event.entrants.all()}
     # Excel turns a typed "004" into the number 4: match numeric bibs by value too.
