@@ -18,3 +18,21 @@ class VerifyCertificateForm(forms.Form):
                 _("A verification code has only letters and digits, like K7MX2Q9PHD.")
             )
         return code
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The 6-digit code an authenticator app shows (spaces and a middle dash are forgiven)."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "").replace("-", "")
+        if len(code) != 6 or not (code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Enter the 6 digits your app shows."))
+        return code

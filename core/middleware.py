@@ -1,7 +1,11 @@
 import logging
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .two_factor import must_verify
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +60,25 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class SecondFactorMiddleware:
+    """Send a user whose TOTP device this session has not yet seen a code from to the verify
+    page, from any admin page but the few it needs (``core.two_factor.must_verify``).
+
+    After django-otp's OTPMiddleware. Other users, and every page outside /admin/, pass."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("wagtailadmin_home")
+        if not request.path.startswith(self.admin_prefix) or not must_verify(request):
+            return None
+        verify_url = reverse("core_two_factor_verify")
+        return redirect(f"{verify_url}?{urlencode({'next': request.get_full_path()})}")

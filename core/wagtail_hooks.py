@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from . import two_factor, two_factor_views
 from .admin_scope import hide_private_media
 from .roles import MANAGER, ORGANIZER, has_role
 from .workspace import HOOK_NAME, WorkspaceItem
@@ -36,3 +37,24 @@ def core_workspace_items(request):
 # Choosers put images and documents into pages: private ones are never offered.
 hooks.register("construct_image_chooser_queryset", hide_private_media)
 hooks.register("construct_document_chooser_queryset", hide_private_media)
+
+
+# Two-step login: its pages under /admin/2fa/ (admin access required), and a link to them on the
+# account page's "More actions" tab.
+@hooks.register("register_admin_urls")
+def two_factor_urls():
+    return two_factor_views.urlpatterns
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    enabled = two_factor.has_second_factor(request.user)
+    return {
+        "url": reverse("core_two_factor"),
+        "label": _("Two-step login"),
+        "help_text": (
+            _("On: the admin asks for a code from your phone after the password.")
+            if enabled
+            else _("Off: turn it on so the admin also asks for a code from your phone.")
+        ),
+    }
