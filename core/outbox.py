@@ -64,7 +64,7 @@ def _send_after_commit(pk):
         return
     if not current_app.conf.task_always_eager:
         # The broker answers: a good moment to send what waited for it.
-        send_pending(limit=20)
+        send_pending(limit=20, purge=False)
 
 
 def send(row):
@@ -122,14 +122,15 @@ def due(older_than=None, now=None):
     ).order_by("created_at", "pk")
 
 
-def send_pending(older_than=None, limit=None):
+def send_pending(older_than=None, limit=None, purge=True):
     """Send the due rows; stop at the first the broker refuses. Returns (sent, not_sent).
 
-    Also deletes done rows older than OUTBOX_KEEP_DONE_DAYS."""
-    PendingTask.objects.filter(
-        status=Status.DONE,
-        done_at__lt=timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DONE_DAYS),
-    ).delete()
+    The sweep (``purge``) also deletes done rows older than OUTBOX_KEEP_DONE_DAYS."""
+    if purge:
+        PendingTask.objects.filter(
+            status=Status.DONE,
+            done_at__lt=timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DONE_DAYS),
+        ).delete()
     rows = due(older_than)
     if limit:
         rows = rows[:limit]
