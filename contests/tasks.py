@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core.outbox import OutboxTask
+
 
 @shared_task
 def close_public_notices():
@@ -14,9 +16,10 @@ def close_public_notices():
     return {"closed": closed, "held": held}
 
 
-@shared_task
+@shared_task(base=OutboxTask, ignore_result=True)
 def issue_certificates_task(batch_id):
-    """Issue the certificates of a batch (``services.certificates.issue_batch``)."""
+    """Issue the certificates of a batch (``services.certificates.issue_batch``), queued through
+    core.outbox by ``start_batch``."""
     from .services.certificates import issue_batch
 
     return issue_batch(batch_id)

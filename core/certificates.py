@@ -7,10 +7,10 @@ import segno
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from . import outbox
 from .models import Certificate
 
 # CJK fonts looked for in order; CERTIFICATE_FONT in the environment or settings wins.
@@ -36,7 +36,8 @@ def _font(size):
 
 
 def issue_certificate(*, source, kind, recipient_name, title, details="", issued_on=None):
-    """Create (or return the valid) certificate of a source object, and queue its rendering.
+    """Create (or return the valid) certificate of a source object, and queue its rendering
+    (``core.outbox``: inside the caller's transaction, sent after the commit).
 
     A revoked certificate stays verifiable as revoked; issuing again makes a new one.
     """
@@ -56,7 +57,8 @@ def issue_certificate(*, source, kind, recipient_name, title, details="", issued
     if created or not certificate.is_rendered:
         from .tasks import render_certificate_task
 
-        transaction.on_commit(lambda: render_certificate_task.delay(certificate.pk))
+        # Recorded with the certificate, drawn by a worker once the broker has it.
+        outbox.enqueue(render_certificate_task, certificate.pk)
     return certificate
 
 

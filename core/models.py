@@ -1,6 +1,7 @@
 """The home page and the certificates every section issues and the public verifies."""
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -18,7 +19,7 @@ from wagtail.search import index
 from .blocks import BaseStreamBlock
 from .highlights import home_highlights
 
-__all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity"]
+__all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity", "PendingTask"]
 
 
 class SectionPage(Page):
@@ -208,3 +209,38 @@ def forget_site_identity(**_kwargs):
     from django.core.cache import cache
 
     cache.set(IDENTITY_VERSION_KEY, timezone.now().timestamp(), None)
+
+
+class PendingTask(models.Model):
+    """Background work recorded in the transaction that asked for it (``core.outbox``).
+
+    The row outlives a broker that is down: it is sent after the commit, sent again by the
+    periodic sweep until a worker has run it, and the run claims the row so that it happens
+    once however many times its message is delivered. Bookkeeping only, never shown to users.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"  # not sent yet, or its run failed and will be tried again
+        SENT = "sent"  # on the broker, waiting for a worker
+        RUNNING = "running"  # claimed by a worker
+        DONE = "done"
+        FAILED = "failed"  # failed OUTBOX_MAX_ATTEMPTS times: left for an operator
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    task_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    tried_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "tried_at"], name="pendingtask_due")]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)} · {self.status}"

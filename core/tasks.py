@@ -2,6 +2,8 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from .outbox import OutboxTask
+
 HEARTBEAT_KEY = "core:last-heartbeat"
 
 
@@ -13,22 +15,33 @@ def heartbeat():
     return now
 
 
-@shared_task
+@shared_task(base=OutboxTask)
 def add(x, y):
-    """A trivial task whose result proves a worker runs our code."""
+    """A trivial task whose result proves a worker runs our code (also through the outbox)."""
     return x + y
 
 
-@shared_task
+@shared_task(base=OutboxTask, ignore_result=True)
 def render_certificate_task(certificate_id):
+    """Draw a certificate's files (queued through core.outbox); one already drawn is left."""
     from .certificates import render_certificate
     from .models import Certificate
 
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None:
         return None
-    render_certificate(certificate)
+    if not certificate.is_rendered:
+        render_certificate(certificate)
     return certificate.code
+
+
+@shared_task
+def send_pending_tasks(older_than=None):
+    """Every minute (beat): send again the outbox's work that no worker has run yet."""
+    from .outbox import send_pending
+
+    sent, not_sent = send_pending(older_than)
+    return {"sent": sent, "not_sent": not_sent}
 
 
 @shared_task(bind=True)

@@ -39,6 +39,23 @@ def _default_language(settings):
 
 
 @pytest.fixture
+def worker_broker():
+    """The real broker and worker (tests marked ``worker``); skipped without CELERY_BROKER_URL,
+    failed instead where REQUIRE_CELERY_WORKER is set (CI)."""
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        if os.environ.get("REQUIRE_CELERY_WORKER"):
+            pytest.fail("REQUIRE_CELERY_WORKER is set but CELERY_BROKER_URL is not")
+        pytest.skip("no CELERY_BROKER_URL: tasks run eagerly")
+    from config.celery_app import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield broker
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def site_tree(db):
     """The home page and the three section pages, as the demo builds them."""
     ctx = DemoContext()

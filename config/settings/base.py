@@ -215,7 +215,46 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Short broker timeouts: with the broker down a publish fails within a second or two instead of
+# retrying for 19 s (the result store's 20 reconnections were most of it). Work that must not be
+# lost goes through core.outbox, which keeps it in the database until it has run.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    }
+}
+# The worker itself waits for the broker as long as it takes, and then carries on.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# The outbox (core.outbox): a pending row is sent again this many seconds after its last try;
+# a sent row not done after OUTBOX_RESEND_AFTER (its message may be lost), or a run that has not
+# finished after OUTBOX_STALE_AFTER (its worker died), is sent again too. A task that fails
+# OUTBOX_MAX_ATTEMPTS times is left failed; done rows are deleted after OUTBOX_KEEP_DONE_DAYS.
+OUTBOX_RETRY_AFTER = int(env("OUTBOX_RETRY_AFTER", "30"))
+OUTBOX_RESEND_AFTER = int(env("OUTBOX_RESEND_AFTER", "600"))
+OUTBOX_STALE_AFTER = int(env("OUTBOX_STALE_AFTER", "1800"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "5"))
+OUTBOX_KEEP_DONE_DAYS = int(env("OUTBOX_KEEP_DONE_DAYS", "30"))
 CELERY_BEAT_SCHEDULE = {
+    "core-send-pending-tasks": {
+        "task": "core.tasks.send_pending_tasks",
+        "schedule": crontab(),  # every minute
+    },
     "core-heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),

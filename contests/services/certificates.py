@@ -1,14 +1,16 @@
 """Award certificates of an event's final results, issued in a Celery batch.
 
-The workspace view starts a batch (``start_batch``) and queues ``tasks.issue_certificates_task``,
-which runs ``issue_batch`` here.
+The workspace view starts a batch (``start_batch``), which queues ``tasks.issue_certificates_task``
+through core.outbox; the task runs ``issue_batch`` here.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.certificates import issue_certificate
 from core.models import Certificate
 from core.refusals import Refused
@@ -21,23 +23,32 @@ def awarded_rows(page):
     return [row for row in page.standings if row.get("award")]
 
 
+@transaction.atomic
 def start_batch(event, user):
-    """A new batch for the awards of the event's final results (queue its task on commit)."""
+    """A new batch for the awards of the event's final results, and its task in the outbox
+    (sent on commit; the batch stays queued until a worker runs it)."""
+    from ..tasks import issue_certificates_task
+
     page = results_page_for(event)
     if page is None or page.stage != Stage.FINAL:
         raise Refused(_("Certificates are issued for final results only."))
     rows = awarded_rows(page)
     if not rows:
         raise Refused(_("Nobody has an award in these results."))
-    return CertificateBatch.objects.create(event=event, started_by=user, total=len(rows))
+    batch = CertificateBatch.objects.create(event=event, started_by=user, total=len(rows))
+    outbox.enqueue(issue_certificates_task, batch.pk)
+    return batch
 
 
 def issue_batch(batch_id):
     """Issue a certificate for every award of an event's final results; each is rendered by
-    core's render task (queued on commit), which is what the progress bar counts."""
+    core's render task (queued through the outbox), which is what the progress bar counts.
+
+    Safe to run twice: a batch already done is left, and an entrant keeps its one valid
+    certificate (``one_valid_certificate_per_source``)."""
     batch = CertificateBatch.objects.select_related("event__contest").filter(pk=batch_id).first()
-    if batch is None:
-        return None
+    if batch is None or batch.status == CertificateBatch.Status.DONE:
+        return batch_id if batch else None
     batch.status = CertificateBatch.Status.RUNNING
     batch.save(update_fields=["status"])
     event = batch.event
@@ -76,12 +87,17 @@ def certificates_of(event):
 
 
 def progress(batch):
-    """Certificates rendered so far among the awarded entrants of the batch's event."""
+    """Certificates rendered so far among the awarded entrants of the batch's event, and
+    whether the batch still waits for a worker."""
     rendered = (
         certificates_of(batch.event).filter(~Q(png=""), ~Q(pdf=""), revoked_at__isnull=True).count()
     )
     return {
         "status": batch.status,
+        "label": str(batch.get_status_display()),
+        # Queued: no worker has taken the batch yet (the broker may be down; the outbox sends it
+        # again until one does).
+        "waiting": batch.status == CertificateBatch.Status.QUEUED,
         "total": batch.total,
         "done": min(rendered, batch.total),
         "percent": 100 if not batch.total else min(100, round(100 * rendered / batch.total)),

@@ -1,5 +1,6 @@
 import datetime
 import io
+import time
 from decimal import Decimal
 
 import openpyxl
@@ -231,3 +232,49 @@ def test_manager_admin_listing_with_totals_and_export(client, pairing, manager):
     trades = client.get(reverse("wagtailsnippets_academy_trade:edit", args=[pairing.trade.pk]))
     assert trades.status_code == 200
     assert pairing.competencies.first().name in trades.content.decode()
+
+
+def test_completing_with_the_broker_down_answers_at_once_and_the_sweep_draws_it_later(
+    client, pairing, manager, django_capture_on_commit_callbacks
+):
+    """The broker is down: the completion is saved, the certificate waits in the outbox, and
+    the sweep draws it once the broker is back (eager here), once."""
+    from django.core.management import call_command
+
+    from core.models import PendingTask
+    from tests.celery_helpers import broker_down
+
+    _meet_targets(pairing)
+    client.force_login(manager)
+    url = reverse("academy:pairing_complete", args=[pairing.pk])
+    with broker_down():
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url)
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302 and elapsed < 3, elapsed
+    pairing.refresh_from_db()
+    assert pairing.status == "completed"
+    certificate = pairing.certificate
+    assert not certificate.is_rendered
+    row = PendingTask.objects.get()
+    assert row.task_name == "core.tasks.render_certificate_task" and row.args == [certificate.pk]
+    assert row.status == PendingTask.Status.PENDING and "refused" in row.last_error.lower()
+    page = client.get(response["Location"]).content.decode()
+    assert f"证书{certificate.code}正在生成" in page
+
+    def sweep():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_pending_tasks", older_than=0, stdout=io.StringIO())
+
+    sweep()
+    certificate.refresh_from_db()
+    row.refresh_from_db()
+    assert certificate.is_rendered
+    assert row.status == PendingTask.Status.DONE and row.attempts == 1
+    drawn = (certificate.png.name, certificate.pdf.name)
+    sweep()  # nothing left to do
+    certificate.refresh_from_db()
+    assert (certificate.png.name, certificate.pdf.name) == drawn
+    assert Certificate.objects.count() == 1
+    assert list(PendingTask.objects.values_list("status", "attempts")) == [("done", 1)]

@@ -237,3 +237,72 @@ def test_an_objection_needs_a_phone_or_an_email_to_answer(client, contest, organ
         response = client.post(url, {"name": "张三", "contact": good, "message": "成绩有误"})
         assert response.status_code == 302
     assert Objection.objects.count() == 2
+
+
+def test_a_batch_started_with_the_broker_down_waits_and_the_sweep_makes_it_once(
+    client, contest, organizer, django_capture_on_commit_callbacks
+):
+    """The broker is down: the batch is saved and says it waits for the worker; once the
+    broker is back (eager here) the sweep issues and draws every certificate, once."""
+    import io
+    import time
+
+    from django.core.management import call_command
+
+    from contests.models import CertificateBatch
+    from core.models import PendingTask
+    from tests.celery_helpers import broker_down
+
+    event, sheets = ready_event(contest)
+    fill(event, sheets)
+    client.force_login(organizer)
+    publish(client, event, "provisional")
+    publish(client, event, "notice")
+    ResultsPage.objects.filter(event=event).update(
+        notice_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert publish(client, event, "final").status_code == 302
+    with broker_down():
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/app/contests/manage/event/{event.pk}/certificates/")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302 and elapsed < 3, elapsed
+    batch = CertificateBatch.objects.get()
+    assert batch.status == CertificateBatch.Status.QUEUED and batch.total == 3
+    row = PendingTask.objects.get()
+    assert row.task_name == "contests.tasks.issue_certificates_task" and row.args == [batch.pk]
+    assert row.status == PendingTask.Status.PENDING
+    assert not Certificate.objects.exists()
+    assert "证书正在生成" in client.get(response["Location"]).content.decode()
+    progress_url = f"/app/contests/manage/event/{event.pk}/certificates/progress/"
+    assert client.get(progress_url).json() == {
+        "status": "queued",
+        "label": "排队中",
+        "waiting": True,
+        "total": 3,
+        "done": 0,
+        "percent": 0,
+    }
+    html = client.get(f"/app/contests/manage/event/{event.pk}/").content.decode()
+    assert "<p data-waiting>" in html and '<progress max="100" value="0" hidden>' in html
+
+    def sweep():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_pending_tasks", older_than=0, stdout=io.StringIO())
+
+    sweep()
+    batch.refresh_from_db()
+    assert batch.status == CertificateBatch.Status.DONE and batch.done == 3
+    certificates = Certificate.objects.filter(kind="contest")
+    assert certificates.count() == 3 and all(c.is_rendered for c in certificates)
+    assert PendingTask.objects.count() == 4  # the batch, then one drawing per certificate
+    assert set(PendingTask.objects.values_list("status", "attempts")) == {("done", 1)}
+    progress = client.get(progress_url).json()
+    assert progress["waiting"] is False and progress["percent"] == 100
+    html = client.get(f"/app/contests/manage/event/{event.pk}/").content.decode()
+    assert "<p data-waiting hidden>" in html
+    before = sorted(certificates.values_list("code", "png", "pdf"))
+    sweep()  # nothing left to do
+    assert sorted(certificates.values_list("code", "png", "pdf")) == before
+    assert set(PendingTask.objects.values_list("status", "attempts")) == {("done", 1)}

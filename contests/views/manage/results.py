@@ -2,7 +2,6 @@
 sheets and certificates."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +25,6 @@ from ...services.publishing import (
     start_public_notice,
 )
 from ...services.ranking import compute_standings
-from ...tasks import issue_certificates_task
 from .base import event_for, organizer_required, refuse
 
 PUBLISH_ACTIONS = {"provisional", "notice", "final", "correct"}
@@ -171,10 +169,9 @@ def print_sheets(request, pk):
 def certificates_start(request, pk):
     event = event_for(request, pk)
     try:
-        batch = start_batch(event, request.user)
+        start_batch(event, request.user)
     except Refused as refusal:
         return refuse(request, event, str(refusal))
-    transaction.on_commit(lambda: issue_certificates_task.delay(batch.pk))
     messages.success(request, _("Certificates are being made."))
     return redirect(reverse("contests:event", args=[event.pk]) + "#certificates")
 
