@@ -173,8 +173,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # A CJK font file for certificates; common system fonts are found without it.
 CERTIFICATE_FONT = env("CERTIFICATE_FONT") or None
 
-# Uploads larger than this are refused with a message by the forms that accept files.
+# Uploads larger than this are refused with a message by the forms that accept files, and a
+# stored photo (once cleaned and made smaller) never weighs more.
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# A photo straight from a phone may weigh up to this: it is accepted and made smaller
+# (core.photos); anything larger is refused.
+MAX_PHOTO_UPLOAD_SIZE = 25 * 1024 * 1024
 
 CACHES = {
     "default": {
@@ -199,6 +203,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "core-clear-pending-photos": {
+        "task": "core.tasks.clear_pending_photos",
+        "schedule": crontab(minute=40),
+    },
     "core-heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
@@ -229,8 +237,10 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = MAX_UPLOAD_SIZE
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_SIZE
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Admin images are cleaned like every photo (core.photos): HEIC is stored as JPEG, large photos
+# are made smaller, location and device data never kept.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_PHOTO_UPLOAD_SIZE
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "heic", "heif"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Nothing loads from services unreachable from mainland China: no gravatar.com avatars.
