@@ -265,6 +265,7 @@ def clean_wagtail_image(image):
     stem = PurePath(file.name or "image").stem
     cleaned = clean_photo(file, name=stem, field="file")
     image.file = cleaned.file  # the field's descriptor sets width and height anew
-    image.file_size = cleaned.file.size
-    image.file_hash = hash_filelike(cleaned.file)
-    cleaned.file.seek(0)
+    if hasattr(image, "file_hash"):  # not on an admin upload waiting for its details
+        image.file_size = cleaned.file.size
+        image.file_hash = hash_filelike(cleaned.file)
+        cleaned.file.seek(0)

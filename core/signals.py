@@ -1,6 +1,7 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, pre_save
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, UploadedFile
 from wagtail.signals import page_published, page_unpublished
 
 from .cache import invalidate_page
@@ -17,4 +18,12 @@ def _clean_image_file(sender, instance, raw=False, **kwargs):
         clean_wagtail_image(instance)
 
 
+def _clean_uploaded_image(sender, instance, raw=False, **kwargs):
+    """An image the admin keeps until its details are filled in is cleaned as it arrives."""
+    image_type = ContentType.objects.get_for_model(get_image_model())
+    if not raw and instance.for_content_type_id == image_type.pk:
+        clean_wagtail_image(instance)
+
+
 pre_save.connect(_clean_image_file, sender=get_image_model(), dispatch_uid="core.clean_image")
+pre_save.connect(_clean_uploaded_image, sender=UploadedFile, dispatch_uid="core.clean_upload")
