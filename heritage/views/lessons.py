@@ -112,7 +112,8 @@ def _lesson_form_view(request, craft, lesson=None):
             errors.append(_("A manager has locked this lesson; it cannot be changed now."))
         elif not formset.is_bound or "steps-TOTAL_FORMS" not in request.POST:
             errors.append(_("The steps of the lesson are missing. Reload the page and try again."))
-        elif form.is_valid() and formset.is_valid():
+        # Both are checked, so that every error shows at once and every picture is cleaned.
+        elif all([form.is_valid(), formset.is_valid()]):
             draft = _draft_input(form, formset, originals, initial_goals, original_goals_html)
             try:
                 if lesson is None:
