@@ -269,3 +269,34 @@ def clean_wagtail_image(image):
         image.file_size = cleaned.file.size
         image.file_hash = hash_filelike(cleaned.file)
         cleaned.file.seek(0)
+
+
+def has_metadata(file):
+    """Whether a stored image file carries any metadata (EXIF, XMP, ICC profile, comments)."""
+    with Image.open(file) as image:
+        if len(image.getexif()):
+            return True
+        keys = {"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop"}
+        # PNG text chunks (a comment, a description) come as strings.
+        return bool(keys & set(image.info)) or any(
+            isinstance(value, str) for value in image.info.values()
+        )
+
+
+def clean_stored_image(image):
+    """Clean a Wagtail image already in storage: a new clean original, renditions anew."""
+    old_name = image.file.name
+    with image.open_file() as handle:
+        cleaned = clean_photo(handle, name=PurePath(old_name).stem, field="file")
+    storage = image.file.storage
+    image.file.save(PurePath(cleaned.file.name).name, cleaned.file, save=False)
+    image.file_size = cleaned.file.size
+    cleaned.file.seek(0)
+    image.file_hash = hash_filelike(cleaned.file)
+    image.save()
+    for rendition in image.renditions.all():
+        rendition.file.delete(save=False)
+        rendition.delete()
+    if old_name != image.file.name:
+        storage.delete(old_name)
+    return cleaned

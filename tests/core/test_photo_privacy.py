@@ -219,3 +219,30 @@ def test_pending_photos_older_than_a_day_are_cleared(kept, django_capture_on_com
 def test_the_beat_clears_pending_photos(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "core.tasks.clear_pending_photos" in tasks
+
+
+# ---------------------------------------------------------------- images stored before
+
+
+def test_images_stored_before_are_cleaned_by_a_command(db):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    name = default_storage.save("original_images/old.jpg", ContentFile(gps_jpeg_bytes()))
+    image = get_image_model().objects.create(title="旧照片", file=name, width=640, height=480)
+    old_rendition = image.get_rendition("width-400")
+    assert b"SN-1234567890" in read(image.file)  # as it was before photos were cleaned
+
+    out = io.StringIO()
+    call_command("clean_photos", stdout=out)
+    assert "1 image(s) cleaned" in out.getvalue()
+    image.refresh_from_db()
+    assert_no_location_or_device(read(image.file))
+    assert not default_storage.exists(name) or image.file.name == name
+    assert not default_storage.exists(old_rendition.file.name)
+    assert_no_location_or_device(read(image.get_rendition("width-400").file))
+
+    out = io.StringIO()
+    call_command("clean_photos", stdout=out)
+    assert "0 image(s) cleaned" in out.getvalue()  # nothing left to do
