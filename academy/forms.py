@@ -84,13 +84,10 @@ class EntryForm(forms.Form):
                     photo
                 )
         self.accepted_uploads = []  # (cleaned photo, name chosen) of the new uploads accepted
-        # Interpolated here, per request: at import time it would freeze one language.
         self.kept_photos = entry.photos.count() if entry is not None else 0
         if entry is not None:
             self.fields["photos"].label = _("Add photos")
-        self.fields["photos"].help_text = _(
-            "Up to %(n)d photos: JPEG, PNG, GIF, WebP or HEIC. Large photos are made smaller."
-        ) % {"n": max(MAX_PHOTOS_PER_ENTRY - self.kept_photos - len(self.pending_photos), 0)}
+        self._set_photos_help(len(self.pending_photos))
         self.competencies = list(pairing.competencies.order_by("sort_order", "pk"))
         current = {}
         if entry is not None:
@@ -104,6 +101,12 @@ class EntryForm(forms.Form):
                 empty_value=None,
                 initial=current.get(competency.pk, ""),
             )
+
+    def _set_photos_help(self, pending_count):
+        # Interpolated here, per request: at import time it would freeze one language.
+        self.fields["photos"].help_text = _(
+            "Up to %(n)d photos: JPEG, PNG, GIF, WebP or HEIC. Large photos are made smaller."
+        ) % {"n": max(MAX_PHOTOS_PER_ENTRY - self.kept_photos - pending_count, 0)}
 
     def competency_fields(self):
         return [self[f"competency_{competency.pk}"] for competency in self.competencies]
@@ -148,6 +151,7 @@ class EntryForm(forms.Form):
         room = MAX_PHOTOS_PER_ENTRY - self.kept_photos - len(self.pending_photos)
         kept = [pending.keep(user, photo, name) for photo, name in self.accepted_uploads[:room]]
         self.accepted_uploads = []
+        self._set_photos_help(len(self.pending_photos) + len(kept))
         return self.pending_photos + kept
 
     def clean_hours(self):

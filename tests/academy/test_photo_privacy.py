@@ -109,6 +109,7 @@ class TestAPhotoSurvivesARefusal:
         html = refused.content.decode()
         assert "Hours must be more than 0 and at most 24." in html
         assert "Photos you chose (kept until you save)" in html
+        assert "Up to 5 photos" in html  # six per entry, one kept
         [token] = _tokens(refused)
         thumb = client.get(reverse("core:pending_photo", args=[token]))
         assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
