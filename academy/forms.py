@@ -104,9 +104,12 @@ class EntryForm(forms.Form):
 
     def _set_photos_help(self, pending_count):
         # Interpolated here, per request: at import time it would freeze one language.
-        self.fields["photos"].help_text = _(
+        text = _(
             "Up to %(n)d photos: JPEG, PNG, GIF, WebP or HEIC. Large photos are made smaller."
         ) % {"n": max(MAX_PHOTOS_PER_ENTRY - self.kept_photos - pending_count, 0)}
+        self.fields["photos"].help_text = text
+        if "photos" in self._bound_fields_cache:  # already bound while cleaning
+            self._bound_fields_cache["photos"].help_text = text
 
     def competency_fields(self):
         return [self[f"competency_{competency.pk}"] for competency in self.competencies]
