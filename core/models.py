@@ -206,8 +206,6 @@ class PendingPhoto(models.Model):
     objects = PendingPhotoQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("pending photo")
-        verbose_name_plural = _("pending photos")
         ordering = ["created_at", "id"]
 
     def __str__(self):

@@ -96,3 +96,14 @@ def image_format(data):
 
 def streamed(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def media_bytes(url):
+    """The bytes behind a media URL, from the storage the web server serves them from (the
+    test URLconf's media route keeps the folder of the first test that loaded it)."""
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    assert url.startswith(settings.MEDIA_URL), url
+    with default_storage.open(url.removeprefix(settings.MEDIA_URL)) as handle:
+        return handle.read()
