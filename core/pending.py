@@ -40,7 +40,8 @@ def find(user, tokens):
     rows = PendingPhoto.objects.for_user(user).filter(
         token__in=tokens, created_at__gte=timezone.now() - LIFETIME
     )
-    by_token = {row.token: row for row in rows}
+    storage = PendingPhoto._meta.get_field("file").storage
+    by_token = {row.token: row for row in rows if storage.exists(row.file.name)}
     found = []
     for token in tokens:
         if token in by_token and by_token[token] not in found:
