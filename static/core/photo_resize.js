@@ -170,6 +170,8 @@
       var transfer = new DataTransfer();
       chosen.forEach(function (file) { transfer.items.add(file); });
       input.files = transfer.files;
+    }).catch(function () {
+      // The files stay as chosen: the server makes them smaller or says why not.
     }).finally(function () {
       input.removeAttribute("aria-busy");
     });
@@ -188,17 +190,33 @@
     });
   });
 
+  function oversized(input) {
+    var maxBytes = parseInt(input.dataset.maxBytes, 10) || 10 * 1024 * 1024;
+    return Array.prototype.some.call(input.files || [], function (file) {
+      return file.size > maxBytes && RESIZABLE.test(file.type);
+    });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var waiting = [];
     busy.forEach(function (work, input) {
       if (input.form === form) waiting.push(work);
     });
+    // Files chosen before this script ran (or put back by the browser) are shrunk now.
+    form.querySelectorAll("input[type=file][data-resize-photos]").forEach(function (input) {
+      if (!busy.has(input) && oversized(input)) {
+        var work = resize(input);
+        busy.set(input, work);
+        waiting.push(work);
+      }
+    });
     if (!waiting.length) return;
     event.preventDefault();
     var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
     buttons.forEach(function (button) { button.disabled = true; });
     Promise.all(waiting).then(function () {
+      busy.clear();
       buttons.forEach(function (button) { button.disabled = false; });
       form.submit();
     });

@@ -159,6 +159,7 @@ def test_a_large_phone_photo_is_made_smaller_in_the_browser_and_survives_a_refus
     phone.locator(".pairing-card", has_text="毛小川").locator(".pairing-card__title").click()
     phone.wait_for_url(re.compile(r"/app/academy/pairings/\d+/$"))
     phone.get_by_role("link", name="记录带徒").first.click()
+    phone.wait_for_load_state()  # the form's scripts are running
     phone.fill("input[name=hours]", "25")
     phone.fill("textarea[name=notes]", "一张很大的手机照片")
     phone.set_input_files("input[name=photos]", str(path))
@@ -166,7 +167,8 @@ def test_a_large_phone_photo_is_made_smaller_in_the_browser_and_survives_a_refus
     phone.wait_for_function(
         "() => { const i = document.querySelector('input[name=photos]');"
         " return i.files.length === 1 && i.files[0].size < 10 * 1024 * 1024"
-        " && i.files[0].type === 'image/jpeg'; }"
+        " && i.files[0].type === 'image/jpeg'; }",
+        timeout=60_000,
     )
     phone.get_by_role("button", name="保存记录").click()
     assert "学时必须大于0且不超过24" in phone.locator(".field--error").inner_text()
