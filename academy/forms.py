@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from core import roles
+from core import pending, roles
+from core.photos import photo_input_attrs
 from core.refusals import Refused
 
 from .models import EntryCompetency, Pairing
 from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
-from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo, check_photo_count
+from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo_count, clean_photo
 
 RATING_CHOICES = [("", _("Not worked on"))] + [
     (str(value), label) for value, label in EntryCompetency.Rating.choices
@@ -27,7 +28,7 @@ class MultipleImageField(forms.FileField):
     widget = MultipleFileInput
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs=photo_input_attrs()))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -60,7 +61,7 @@ class EntryForm(forms.Form):
     )
     photos = MultipleImageField(label=_("Evidence photos"), required=False)
 
-    def __init__(self, *args, pairing, entry=None, **kwargs):
+    def __init__(self, *args, pairing, entry=None, user=None, **kwargs):
         self.pairing, self.entry = pairing, entry
         if entry is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -72,13 +73,21 @@ class EntryForm(forms.Form):
         else:
             kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        # Interpolated here, per request: at import time it would freeze one language.
+        # Photos chosen before the form was last refused, kept for their uploader
+        # (core.pending): those posted back and not marked for removal.
+        self.pending_photos, self.dropped_photos = [], []
+        if self.is_bound and user is not None:
+            posted = pending.find(user, self.data.getlist("pending_photos"))
+            removed = set(self.data.getlist("pending_remove"))
+            for photo in posted:
+                (self.dropped_photos if photo.token in removed else self.pending_photos).append(
+                    photo
+                )
+        self.accepted_uploads = []  # (cleaned photo, name chosen) of the new uploads accepted
         self.kept_photos = entry.photos.count() if entry is not None else 0
         if entry is not None:
             self.fields["photos"].label = _("Add photos")
-        self.fields["photos"].help_text = _(
-            "Up to %(n)d photos, JPEG/PNG/GIF/WebP, 10 MB each."
-        ) % {"n": MAX_PHOTOS_PER_ENTRY - self.kept_photos}
+        self._set_photos_help(len(self.pending_photos))
         self.competencies = list(pairing.competencies.order_by("sort_order", "pk"))
         current = {}
         if entry is not None:
@@ -92,6 +101,15 @@ class EntryForm(forms.Form):
                 empty_value=None,
                 initial=current.get(competency.pk, ""),
             )
+
+    def _set_photos_help(self, pending_count):
+        # Interpolated here, per request: at import time it would freeze one language.
+        text = _(
+            "Up to %(n)d photos: JPEG, PNG, GIF, WebP or HEIC. Large photos are made smaller."
+        ) % {"n": max(MAX_PHOTOS_PER_ENTRY - self.kept_photos - pending_count, 0)}
+        self.fields["photos"].help_text = text
+        if "photos" in self._bound_fields_cache:  # already bound while cleaning
+            self._bound_fields_cache["photos"].help_text = text
 
     def competency_fields(self):
         return [self[f"competency_{competency.pk}"] for competency in self.competencies]
@@ -110,21 +128,34 @@ class EntryForm(forms.Form):
         return skills
 
     def clean_photos(self):
-        """Every problem with the photos at once: too many, and each file that is refused."""
-        photos = self.cleaned_data["photos"]
+        """Every problem with the photos at once: too many, and each file that is refused.
+
+        Returns the new photos cleaned (``core.photos.CleanedPhoto``), after the pending ones.
+        """
+        uploads = self.cleaned_data["photos"]
         problems = []
         try:
-            check_photo_count(photos, self.kept_photos)
+            check_photo_count(uploads, self.kept_photos + len(self.pending_photos))
         except Refused as refusal:
             problems.append(refusal.message)
-        for upload in photos:
+        for upload in uploads:
             try:
-                check_photo(upload)
+                self.accepted_uploads.append((clean_photo(upload), upload.name))
             except Refused as refusal:
                 problems.append(refusal.message)
         if problems:
             raise forms.ValidationError(problems)
-        return photos
+        return [pending.as_cleaned(photo) for photo in self.pending_photos] + [
+            photo for photo, _name in self.accepted_uploads
+        ]
+
+    def keep_pending_photos(self, user):
+        """After a refusal: the photos to offer again, the new ones kept for ``user``."""
+        room = MAX_PHOTOS_PER_ENTRY - self.kept_photos - len(self.pending_photos)
+        kept = [pending.keep(user, photo, name) for photo, name in self.accepted_uploads[:room]]
+        self.accepted_uploads = []
+        self._set_photos_help(len(self.pending_photos) + len(kept))
+        return self.pending_photos + kept
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]

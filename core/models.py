@@ -19,7 +19,7 @@ from wagtail.search import index
 from .blocks import BaseStreamBlock
 from .highlights import home_highlights
 
-__all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity", "PendingTask"]
+__all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity", "PendingTask", "PendingPhoto"]
 
 
 class SectionPage(Page):
@@ -244,3 +244,39 @@ class PendingTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)} · {self.status}"
+
+
+def new_pending_token():
+    return secrets.token_urlsafe(24)
+
+
+class PendingPhotoQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Only the person who uploaded a pending photo may see or use it."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class PendingPhoto(models.Model):
+    """A cleaned photo chosen on a form that was refused for another reason.
+
+    The re-rendered form carries its opaque ``token`` in a hidden input, so the photo is not
+    chosen again; saving the form attaches it. Unused ones are deleted after a day
+    (``core.tasks.clear_pending_photos``).
+    """
+
+    token = models.CharField(max_length=40, unique=True, default=new_pending_token)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="pending_photos/")
+    name = models.CharField(max_length=255, blank=True)  # as the person chose it
+    captured_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = PendingPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name or self.token

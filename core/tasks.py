@@ -50,3 +50,11 @@ def whoami(self):
     import os
 
     return {"pid": os.getpid(), "hostname": self.request.hostname or ""}
+
+
+@shared_task
+def clear_pending_photos():
+    """Run by beat: delete the photos kept for refused forms that were never saved."""
+    from .pending import clear_old
+
+    return clear_old()

@@ -6,16 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from kombu import Connection
 
 from .certificates import render_certificate
 from .forms import VerifyCertificateForm
-from .models import Certificate
+from .models import Certificate, PendingPhoto
+from .photos import thumbnail_jpeg
 from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, is_manager, user_roles
 from .workspace import workspace_items
 
@@ -144,3 +146,20 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+@require_safe
+@login_required
+def pending_photo(request, token):
+    """A small picture of a photo kept for a refused form, for its uploader only."""
+    pending = PendingPhoto.objects.for_user(request.user).filter(token=token).first()
+    if pending is None:
+        raise Http404
+    try:
+        with pending.file.open("rb") as handle:
+            data = thumbnail_jpeg(handle)
+    except OSError as error:
+        raise Http404("photo missing") from error
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -3,12 +3,14 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 from wagtail.models import Page
 
+from core import pending
+from core.photos import clean_photo, photo_input_attrs
+from core.refusals import Refused
 from core.roles import CRAFTSMAN, TEACHER
 
 from .models import AgeBand, ClassGroup, CraftPage, Kindergarten, LessonPage
@@ -263,8 +265,8 @@ class LessonDraftForm(forms.Form):
 
 
 STEP_IMAGE_HELP = _(
-    "Optional. JPEG, PNG, GIF or WebP, at most 10 MB. Hands, tools and works only: "
-    "never children's faces."
+    "Optional. JPEG, PNG, GIF, WebP or HEIC; large photos are made smaller. Hands, tools and "
+    "works only: never children's faces."
 )
 
 
@@ -277,25 +279,55 @@ class LessonStepForm(forms.Form):
     image = WagtailImageField(label=_("Picture"), required=False)
     remove_image = forms.BooleanField(label=_("Remove the picture"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         image = self.fields["image"]
         image.max_upload_size = None  # clean_image says it more plainly
         image.help_text = STEP_IMAGE_HELP  # Wagtail's field writes its own help text
-        image.widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
+        image.widget.attrs.update(photo_input_attrs())
+        # A picture chosen before the form was last refused (core.pending), for its uploader
+        # only; "Remove the picture" drops it.
+        self.pending_photo = self.dropped_photo = None
+        self.accepted_upload = None  # (cleaned photo, name chosen) of a new picture
+        if self.is_bound and user is not None:
+            token = self.data.get(self.add_prefix("pending_image"), "")
+            found = pending.find(user, [token]) if token else []
+            if found and self.data.get(self.add_prefix("remove_image")):
+                self.dropped_photo = found[0]
+            elif found:
+                self.pending_photo = found[0]
+
+    def has_changed(self):
+        return super().has_changed() or self.pending_photo is not None
 
     def clean_image(self):
+        """The picture cleaned of location and device data, made smaller when large."""
         image = self.cleaned_data.get("image")
-        if image and image.size > MAX_IMAGE_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "This picture is too large (%(size)s). Pictures can be at most 10 MB: "
-                    "choose a smaller one."
-                )
-                % {"size": filesizeformat(image.size)},
-                code="file_too_large",
-            )
-        return image
+        if not image:
+            return None
+        try:
+            photo = clean_photo(image, field="image")
+        except Refused as refusal:
+            raise forms.ValidationError(refusal.message, code="invalid_image") from refusal
+        self.accepted_upload = (photo, image.name)
+        return photo
+
+    def new_picture(self):
+        """The cleaned picture to store on this step: a new upload, or the one kept."""
+        if self.cleaned_data.get("image"):
+            return self.cleaned_data["image"]
+        if self.pending_photo is not None:
+            return pending.as_cleaned(self.pending_photo)
+        return None
+
+    def keep_pending_photo(self, user):
+        """After a refusal: keep a newly accepted picture for ``user`` to offer it again."""
+        if self.accepted_upload is None:
+            return []
+        photo, name = self.accepted_upload
+        superseded = [self.pending_photo] if self.pending_photo else []
+        self.pending_photo, self.accepted_upload = pending.keep(user, photo, name), None
+        return superseded
 
 
 class BaseStepFormSet(forms.BaseFormSet):
@@ -317,8 +349,6 @@ class BaseStepFormSet(forms.BaseFormSet):
         if not self.kept_forms():
             raise forms.ValidationError(_("A lesson needs at least one step."), code="no_steps")
 
-
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 LessonStepFormSet = forms.formset_factory(
     LessonStepForm,

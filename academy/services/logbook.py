@@ -13,7 +13,7 @@ from core.refusals import Refused
 
 from ..models import EntryCompetency, EvidencePhoto, LogEntry, Pairing, SkillTag
 from .access import is_apprentice_of, is_mentor_of
-from .photos import check_photo, check_photo_count, evidence_collection, store_photo
+from .photos import check_photo_count, clean_photo, evidence_collection, store_photo
 
 MAX_SKILLS_PER_ENTRY = 10
 
@@ -46,8 +46,9 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
     """Create or change an entry with its ratings and photos, all or nothing.
 
     ``ratings`` maps a Competency to a rating (1–3), or to None to clear that competency's
-    rating; competencies left out keep the rating they have. ``photos`` are new uploads,
-    added to the entry's photos (a photo is removed with ``remove_photo``).
+    rating; competencies left out keep the rating they have. ``photos`` are new uploads (or
+    photos cleaned already, ``clean_photo``), added to the entry's photos without location
+    or device data (a photo is removed with ``remove_photo``).
     """
     if not is_mentor_of(user, pairing):
         raise PermissionDenied
@@ -63,8 +64,8 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
     allowed = set(pairing.competencies.values_list("pk", flat=True))
     if any(competency.pk not in allowed for competency in ratings):
         raise Refused(_("A competency that is not part of this pairing was rated."))
-    # Every photo is checked before anything is written.
-    image_formats = [check_photo(upload) for upload in photos]
+    # Every photo is checked and cleaned before anything is written.
+    cleaned = [clean_photo(upload) for upload in photos]
 
     created = entry is None
     if created:
@@ -73,11 +74,10 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
     entry.save()
     _set_skills(entry, skills, created)
     _set_ratings(entry, ratings, created)
-    if photos:
+    if cleaned:
         collection = evidence_collection()
         EvidencePhoto.objects.bulk_create(
-            store_photo(entry, upload, image_format, collection, user)
-            for upload, image_format in zip(photos, image_formats, strict=True)
+            store_photo(entry, photo, collection, user) for photo in cleaned
         )
     if pairing.stale_flagged_on:
         Pairing.objects.filter(pk=pairing.pk).update(stale_flagged_on=None)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import pending
 from core.access import role_required, scoped_or_404
 from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR, is_manager
@@ -50,8 +51,12 @@ def entry_edit(request, pk):
 
 def _entry_form(request, pairing, entry):
     status = 200
+    pending_photos = []
     if request.method == "POST":
-        form = EntryForm(request.POST, request.FILES, pairing=pairing, entry=entry)
+        form = EntryForm(
+            request.POST, request.FILES, pairing=pairing, entry=entry, user=request.user
+        )
+        pending.release(form.dropped_photos)
         if form.is_valid():
             try:
                 saved = save_entry(
@@ -68,6 +73,7 @@ def _entry_form(request, pairing, entry):
             except Refused as refusal:
                 refusal.add_to(form)
             else:
+                pending.release(form.pending_photos)
                 messages.success(
                     request,
                     _("Session of %(date)s saved: %(hours)s hours.")
@@ -75,6 +81,8 @@ def _entry_form(request, pairing, entry):
                 )
                 return redirect(pairing)
         status = 400
+        # The photos accepted are kept, so that correcting another field does not lose them.
+        pending_photos = form.keep_pending_photos(request.user)
     else:
         form = EntryForm(pairing=pairing, entry=entry)
     return render(
@@ -85,6 +93,7 @@ def _entry_form(request, pairing, entry):
             "entry": entry,
             "form": form,
             "photos": entry.photos.all() if entry is not None else [],
+            "pending_photos": pending_photos,
         },
         status=status,
     )

@@ -179,7 +179,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # A CJK font file for certificates; common system fonts are found without it.
 CERTIFICATE_FONT = env("CERTIFICATE_FONT") or None
 
-# Uploads larger than this are refused with a message by the forms that accept files.
+# Uploads larger than this are refused with a message by the forms that accept files, and a
+# stored photo (once cleaned and made smaller) never weighs more.
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Every spreadsheet import (core.spreadsheet_import) refuses a file past these, with a message:
 # the upload's bytes, an XLSX's members once unpacked, data rows after the header row,
@@ -192,6 +193,9 @@ SPREADSHEET_IMPORT_LIMITS = {
     "max_cell_chars": 2_000,
     "blank_rows": 1_000,
 }
+# A photo straight from a phone may weigh up to this: it is accepted and made smaller
+# (core.photos); anything larger is refused.
+MAX_PHOTO_UPLOAD_SIZE = 25 * 1024 * 1024
 
 CACHES = {
     "default": {
@@ -255,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.send_pending_tasks",
         "schedule": crontab(),  # every minute
     },
+    "core-clear-pending-photos": {
+        "task": "core.tasks.clear_pending_photos",
+        "schedule": crontab(minute=40),
+    },
     "core-heartbeat": {
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
@@ -287,8 +295,10 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = MAX_UPLOAD_SIZE
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_SIZE
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Admin images are cleaned like every photo (core.photos): HEIC is stored as JPEG, large photos
+# are made smaller, location and device data never kept.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_PHOTO_UPLOAD_SIZE
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "heic", "heif"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Nothing loads from services unreachable from mainland China: no gravatar.com avatars.

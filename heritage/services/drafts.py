@@ -18,6 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection
 
+from core.photos import CleanedPhoto, clean_photo
 from core.refusals import Refused
 from core.roles import CRAFTSMAN, has_role
 
@@ -75,7 +76,7 @@ class StepInput:
     title: str
     text: str
     tip: str = ""
-    image: object = None  # an uploaded file to store as a new image
+    image: object = None  # a new picture (core.photos.CleanedPhoto, or an upload) to store
     keep_image_id: int | None = None  # the image already on the step
     original_text_html: str | None = None  # the step's rich text when the text is unchanged
 
@@ -93,11 +94,14 @@ class LessonInput:
     original_goals_html: str | None = None
 
 
-def _store_image(upload, title, user):
+def _store_image(picture, title, user):
+    """A step's picture as a Wagtail image, without location or device data."""
+    if not isinstance(picture, CleanedPhoto):
+        picture = clean_photo(picture, field="image")
     Image = get_image_model()
     image = Image(
-        title=title[:255] or upload.name,
-        file=upload,
+        title=title[:255] or picture.file.name,
+        file=picture.file,
         uploaded_by_user=user,
         collection=Collection.get_first_root_node(),
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from core import pending
 from core.refusals import Refused
 
 from ..forms import LessonDraftForm, LessonStepFormSet
@@ -57,7 +58,7 @@ def _draft_input(form, formset, originals, initial_goals, original_goals_html):
                 title=step["title"].strip(),
                 text=step["text"],
                 tip=step.get("tip", "").strip(),
-                image=step.get("image"),
+                image=step_form.new_picture(),
                 keep_image_id=image.pk if image and not step.get("remove_image") else None,
                 original_text_html=text_html if unchanged_text else None,
             )
@@ -96,15 +97,23 @@ def _lesson_form_view(request, craft, lesson=None):
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     form = LessonDraftForm(data, initial=initial or None)
-    formset = LessonStepFormSet(data, files, initial=step_initial or None, prefix="steps")
+    formset = LessonStepFormSet(
+        data,
+        files,
+        initial=step_initial or None,
+        prefix="steps",
+        form_kwargs={"user": request.user},
+    )
     errors = []
     status = 200
     if request.method == "POST":
+        pending.release([step.dropped_photo for step in formset.forms if step.dropped_photo])
         if lesson is not None and lesson.locked:
             errors.append(_("A manager has locked this lesson; it cannot be changed now."))
         elif not formset.is_bound or "steps-TOTAL_FORMS" not in request.POST:
             errors.append(_("The steps of the lesson are missing. Reload the page and try again."))
-        elif form.is_valid() and formset.is_valid():
+        # Both are checked, so that every error shows at once and every picture is cleaned.
+        elif all([form.is_valid(), formset.is_valid()]):
             draft = _draft_input(form, formset, originals, initial_goals, original_goals_html)
             try:
                 if lesson is None:
@@ -119,13 +128,13 @@ def _lesson_form_view(request, craft, lesson=None):
             except Refused as refusal:
                 errors.append(refusal.message)
             else:
+                pending.release([step.pending_photo for step in formset if step.pending_photo])
                 messages.success(request, text % {"title": draft.title})
                 return redirect("heritage:my_lessons")
         status = 400
-        if request.FILES:
-            errors.append(
-                _("Choose the pictures again: a browser does not keep them after an error.")
-            )
+        # Pictures accepted are kept, so that correcting another field does not lose them.
+        for step_form in formset.forms:
+            pending.release(step_form.keep_pending_photo(request.user))
     for index, step_form in enumerate(formset.forms):
         step_form.current_image = originals[index][0] if index < len(originals) else None
     return render(

@@ -57,7 +57,8 @@ def test_the_edit_form_shows_the_current_ratings_and_photos(client, pairing, rat
     html = page.content.decode()
     for photo in rated_entry.photos.all():
         assert reverse("academy:photo_remove", args=[photo.pk]) in html
-    assert "最多4张" in html  # six per entry, two already kept
+    english = client.get("/en" + reverse("academy:entry_edit", args=[rated_entry.pk]))
+    assert "Up to 4 photos" in english.content.decode()  # six per entry, two already kept
 
 
 def test_editing_without_the_rating_fields_keeps_ratings_and_photos(client, pairing, rated_entry):

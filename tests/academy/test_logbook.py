@@ -121,14 +121,15 @@ def test_a_file_that_is_not_an_image_is_refused(client, pairing):
     assert not EvidencePhoto.objects.exists()
 
 
-def test_a_photo_over_10_mb_is_refused(client, pairing, png_bytes):
+def test_a_photo_over_25_mb_is_refused(client, pairing, png_bytes):
+    """Up to 25 MB a photo is made smaller (tests/academy/test_photo_privacy.py); above, no."""
     client.force_login(pairing.mentor)
     big = SimpleUploadedFile(
-        "big.png", png_bytes() + b"\0" * (10 * 1024 * 1024), content_type="image/png"
+        "big.png", png_bytes() + b"\0" * (25 * 1024 * 1024), content_type="image/png"
     )
     response = _post_entry(client, pairing, photos=[big])
     assert response.status_code == 400
-    assert "10 MB" in response.content.decode()
+    assert "25 MB" in response.content.decode()
     assert not LogEntry.objects.exists()
 
 

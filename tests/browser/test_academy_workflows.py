@@ -143,3 +143,48 @@ def test_public_browses_structure_studios_honours_and_craftsmen(live_demo, phone
     screenshot(phone, "craftsmen")
     # No evidence photos, no workspace links on public pages.
     assert "/app/academy/photos/" not in phone.content()
+
+
+def test_a_large_phone_photo_is_made_smaller_in_the_browser_and_survives_a_refusal(
+    live_demo, phone, screenshot, tmp_path
+):
+    """A 12 MP photo over 10 MB with GPS: the browser shrinks it before upload (keeping when
+    it was taken), a refused entry keeps it, and what is served tells no location."""
+    from tests.photos import assert_no_location_or_device, twelve_megapixels
+
+    path = tmp_path / "IMG_0044.jpg"
+    path.write_bytes(twelve_megapixels().read())
+    log_in(phone, live_demo, "demo-mentor")
+    phone.goto(live_demo + "/app/academy/my/")
+    phone.locator(".pairing-card", has_text="毛小川").locator(".pairing-card__title").click()
+    phone.wait_for_url(re.compile(r"/app/academy/pairings/\d+/$"))
+    phone.get_by_role("link", name="记录带徒").first.click()
+    phone.wait_for_load_state()  # the form's scripts are running
+    phone.fill("input[name=hours]", "25")
+    phone.fill("textarea[name=notes]", "一张很大的手机照片")
+    phone.set_input_files("input[name=photos]", str(path))
+    # Replaced in the input by a JPEG under 10 MB before anything is sent.
+    phone.wait_for_function(
+        "() => { const i = document.querySelector('input[name=photos]');"
+        " return i.files.length === 1 && i.files[0].size < 10 * 1024 * 1024"
+        " && i.files[0].type === 'image/jpeg'; }",
+        timeout=60_000,
+    )
+    phone.get_by_role("button", name="保存记录").click()
+    assert "学时必须大于0且不超过24" in phone.locator(".field--error").inner_text()
+    kept = phone.locator(".pending-photos img")
+    kept.scroll_into_view_if_needed()
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    phone.wait_for_function(loaded, arg=kept.element_handle())
+    screenshot(phone, "photo-kept")
+
+    phone.fill("input[name=hours]", "1")
+    phone.get_by_role("button", name="保存记录").click()
+    phone.wait_for_url(re.compile(r"/app/academy/pairings/\d+/$"))
+    phone.locator(".entry", has_text="一张很大的手机照片").get_by_role("link").first.click()
+    phone.wait_for_url(re.compile(r"/app/academy/entries/\d+/$"))
+    assert "2024-05-01 10:30" in phone.locator(".gallery").inner_text()
+    large = phone.locator(".gallery a").first.get_attribute("href")
+    served = phone.request.get(live_demo + large)
+    assert served.status == 200
+    assert_no_location_or_device(served.body())
