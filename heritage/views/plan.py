@@ -1,7 +1,6 @@
 """Seasons and the curriculum plan: who teaches which craft where, and a new rotation."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -24,7 +23,8 @@ def plan(request):
         try:
             season = next(s for s in seasons if s.pk == int(request.GET["season"]))
         except (ValueError, StopIteration) as error:
-            raise Http404 from error
+            # A filter value that names no season: the one answer for a bad filter, a 400.
+            raise Refused(_("Choose a season from the list.")) from error
     season = season or Season.current()
     entries = (
         PlanEntry.objects.filter(season=season)

@@ -405,5 +405,6 @@ def test_manager_generates_a_rotation_teacher_cannot(client, world):
     response = client.post(reverse("heritage:plan_generate"), {"confirm": "yes"}, follow=True)
     # One craft and two kindergartens: refused with a message, nothing saved.
     assert "同时出现在两个地方" in response.content.decode()
-    assert client.get(reverse("heritage:plan") + "?season=abc").status_code == 404
+    response = client.get(reverse("heritage:plan") + "?season=abc")
+    assert response.status_code == 400 and "请从列表中选择一季" in response.content.decode()
     assert client.get(reverse("heritage:plan")).status_code == 200
