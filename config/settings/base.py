@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "axes",
+    "django_ratelimit",
 ]
 FORM_RENDERER = "core.forms_rendering.SiteFormRenderer"
 
@@ -134,6 +135,14 @@ AXES_LOCKOUT_CALLABLE = "core.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The public forms (contest registration, objections): posts allowed per visitor's address,
+# counted in the shared cache (core/limits.py). "count/period" with s, m, h or d.
+PUBLIC_FORM_LIMITS = {
+    "contest-registration": env("CONTEST_REGISTRATION_LIMIT", "10/h"),
+    "contest-objection": env("CONTEST_OBJECTION_LIMIT", "5/h"),
+}
+# If the cache cannot count, let posts through rather than refuse everyone (logged).
+RATELIMIT_FAIL_OPEN = True
 # Behind the site's own reverse proxy, the visitor's address comes from X-Forwarded-For.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 LOGIN_URL = "login"
