@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.honeypot import HoneypotMixin
 from core.roles import JUDGE
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
 )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(HoneypotMixin, forms.Form):
     event = forms.ModelChoiceField(queryset=Event.objects.none(), label=_("Event"))
     name = forms.CharField(label=_("Name"), max_length=60)
     unit = forms.CharField(label=_("Unit"), max_length=120, help_text=_("Your employer."))
@@ -52,7 +53,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class ObjectionForm(forms.ModelForm):
+class ObjectionForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Objection
         fields = ["name", "contact", "message"]

@@ -1,6 +1,8 @@
 import logging
 from urllib.parse import urlencode
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,3 +84,24 @@ class SecondFactorMiddleware:
             return None
         verify_url = reverse("core_two_factor_verify")
         return redirect(f"{verify_url}?{urlencode({'next': request.get_full_path()})}")
+
+
+class SiteCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's own policy under the admin's URL prefixes.
+
+    Everything else gets ``CONTENT_SECURITY_POLICY``; paths under
+    ``CONTENT_SECURITY_POLICY_ADMIN_PREFIXES`` get ``CONTENT_SECURITY_POLICY_ADMIN``, unless
+    the view chose its own with django-csp's decorators.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        prefixes = tuple(getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN_PREFIXES", ()))
+        if (
+            not report_only
+            and parts.config is None
+            and prefixes
+            and request.path_info.startswith(prefixes)
+        ):
+            parts.config = dict(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
+        return parts

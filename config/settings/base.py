@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,12 +66,16 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_ratelimit",
+    "csp",
 ]
 FORM_RENDERER = "core.forms_rendering.SiteFormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    # Content-Security-Policy on every answer; the Wagtail admin gets its own (below).
+    "core.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +94,34 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it answers a locked-out login with its own page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): the site's own pages run only scripts and stylesheets
+# served from the site, with no inline script, event handler or style attribute (their code
+# lives in static/<app>/*.js, data comes through json_script or data- attributes). No nonces:
+# cached pages would carry a stale one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (and the page previews it frames) uses inline scripts and style attributes:
+# it gets the same policy loosened for those, and may be framed by itself. core.middleware.
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/admin/",)
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "frame-ancestors": [SELF],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -140,6 +173,14 @@ AXES_LOCKOUT_CALLABLE = "core.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The public forms (contest registration, objections): posts allowed per visitor's address,
+# counted in the shared cache (core/limits.py). "count/period" with s, m, h or d.
+PUBLIC_FORM_LIMITS = {
+    "contest-registration": env("CONTEST_REGISTRATION_LIMIT", "10/h"),
+    "contest-objection": env("CONTEST_OBJECTION_LIMIT", "5/h"),
+}
+# If the cache cannot count, let posts through rather than refuse everyone (logged).
+RATELIMIT_FAIL_OPEN = True
 # Behind the site's own reverse proxy, the visitor's address comes from X-Forwarded-For.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 LOGIN_URL = "login"

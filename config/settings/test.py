@@ -25,3 +25,6 @@ MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or MEDIA_ROOT
 CELERY_TASK_ALWAYS_EAGER = True
 # Login limits are tested by the tests that switch them on; the rest log in as they please.
 AXES_ENABLED = False
+# The local cache counts the public forms' posts per process only: fine here, not in
+# production (which uses Redis).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

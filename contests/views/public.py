@@ -2,17 +2,18 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from core.limits import count_post
 from core.page_views import page_view
+from core.refusals import Refused
 
 from ..filters import ContestFilter
 from ..forms import ObjectionForm, RegistrationForm
 from ..models import ContestIndexPage, ContestPage, ContestType, Entrant, Level, ResultsPage, Stage
-from ..services.entrants import next_bib
+from ..services.entrants import register as register_entrant
 
 
 @page_view(ContestIndexPage, "index_context")
@@ -63,29 +64,30 @@ def register(request, contest):
         context["no_events"] = True
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, "contests/register.html", context, status=status)
-    if request.method == "POST" and form.is_valid():
-        event = form.cleaned_data["event"]
+    status = 200
+    if request.method == "POST":
+        status = 400
         try:
-            with transaction.atomic():
-                entrant = Entrant.objects.create(
-                    event=event,
-                    bib=next_bib(event),
-                    name=form.cleaned_data["name"].strip(),
-                    unit=form.cleaned_data["unit"].strip(),
+            count_post(request, "contest-registration")
+            if form.is_valid():
+                event = form.cleaned_data["event"]
+                entrant = register_entrant(
+                    event,
+                    name=form.cleaned_data["name"],
+                    unit=form.cleaned_data["unit"],
                     phone=form.cleaned_data["phone"],
                     source=Entrant.Source.FORM,
                 )
-        except IntegrityError:
-            form.add_error(None, _("This registration could not be saved: try again."))
-        else:
-            messages.success(
-                request,
-                _("Registered for %(event)s. Your number is %(bib)s.")
-                % {"event": event.name, "bib": entrant.bib},
-            )
-            return redirect(contest.url)
+                messages.success(
+                    request,
+                    _("Registered for %(event)s. Your number is %(bib)s.")
+                    % {"event": event.name, "bib": entrant.bib},
+                )
+                return redirect(contest.url)
+        except Refused as refusal:
+            refusal.add_to(form)
+            status = refusal.status
     context["form"] = form
-    status = 400 if request.method == "POST" else 200
     return TemplateResponse(request, "contests/register.html", context, status=status)
 
 
@@ -107,12 +109,18 @@ def objection(request, results_page):
         context = results_page.get_context(request)
         return TemplateResponse(request, "contests/results_page.html", context, status=400)
     form = ObjectionForm(request.POST)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.event = results_page.event
-        item.save()
-        messages.success(request, _("Your objection was sent. The organizers will answer it."))
-        return redirect(results_page.url)
+    status = 400
+    try:
+        count_post(request, "contest-objection")
+        if form.is_valid():
+            item = form.save(commit=False)
+            item.event = results_page.event
+            item.save()
+            messages.success(request, _("Your objection was sent. The organizers will answer it."))
+            return redirect(results_page.url)
+    except Refused as refusal:
+        refusal.add_to(form)
+        status = refusal.status
     context = results_page.get_context(request)
     context["objection_form"] = form
-    return TemplateResponse(request, "contests/results_page.html", context, status=400)
+    return TemplateResponse(request, "contests/results_page.html", context, status=status)

@@ -1,4 +1,6 @@
-/* Hours over time and skills practised, drawn with the vendored ECharts. */
+/* Hours over time and skills practised, drawn with the vendored ECharts.
+   Tooltips are drawn on the canvas (renderMode "richText"): ECharts' HTML tooltips carry style
+   attributes, which the Content-Security-Policy refuses. */
 (function () {
     "use strict";
     if (!window.echarts) { return; }
@@ -12,7 +14,7 @@
     if (hours && hoursNode) {
         var chart = echarts.init(hoursNode);
         chart.setOption({
-            tooltip: { trigger: "axis" },
+            tooltip: { trigger: "axis", renderMode: "richText" },
             legend: { bottom: 0 },
             grid: { left: 40, right: 16, top: 24, bottom: 56, containLabel: true },
             xAxis: { type: "category", data: hours.labels },
@@ -34,7 +36,7 @@
     if (skills && skillsNode) {
         var bars = echarts.init(skillsNode);
         bars.setOption({
-            tooltip: {},
+            tooltip: { renderMode: "richText" },
             grid: { left: 8, right: 16, top: 8, bottom: 24, containLabel: true },
             xAxis: { type: "value", minInterval: 1 },
             yAxis: { type: "category", data: skills.labels.slice().reverse() },
