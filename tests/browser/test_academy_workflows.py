@@ -5,6 +5,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -130,6 +131,7 @@ def test_public_browses_structure_studios_honours_and_craftsmen(live_demo, phone
 
     phone.goto(live_demo + "/academy/")
     phone.get_by_role("link", name="33位劳动模范").click()
+    expect(phone.locator(".honours-level h2")).to_have_count(3)
     levels = phone.locator(".honours-level h2").all_inner_texts()
     assert [text.split()[0] for text in levels] == ["省级", "市级", "区级"]
     screenshot(phone, "honours")
