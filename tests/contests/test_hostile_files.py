@@ -8,6 +8,7 @@ times over), then the same call runs again under tracemalloc for its peak memory
 import io
 import re
 import struct
+import sys
 import time
 import tracemalloc
 import zipfile
@@ -27,7 +28,9 @@ from tests.factories.contests import EventFactory
 pytestmark = pytest.mark.django_db
 
 MB = 1024 * 1024
-SECONDS = 2
+# The budget is 2 s in a normal process; a coverage tracer (CI's SQLite run) slows the
+# reader about threefold, so the budget scales with it there.
+SECONDS = 2 if sys.gettrace() is None else 6
 TRACED_MB = 200
 SHEET = "xl/worksheets/sheet1.xml"
 
