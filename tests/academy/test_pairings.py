@@ -1,5 +1,6 @@
 import datetime
 import io
+import sys
 import time
 from decimal import Decimal
 
@@ -15,6 +16,10 @@ from academy.services import pairings as services
 from core.models import Certificate
 from tests.factories import UserFactory
 from tests.factories.academy import LogEntryFactory, PairingFactory
+
+# A request with the broker down answers at once; a coverage tracer (CI) slows it about
+# threefold, so the budget scales with it there.
+ANSWER_SECONDS = 3 if sys.gettrace() is None else 9
 
 pytestmark = pytest.mark.django_db
 
@@ -237,8 +242,9 @@ def test_manager_admin_listing_with_totals_and_export(client, pairing, manager):
 def test_completing_with_the_broker_down_answers_at_once_and_the_sweep_draws_it_later(
     client, pairing, manager, django_capture_on_commit_callbacks
 ):
-    """The broker is down: the completion is saved, the certificate waits in the outbox, and
-    the sweep draws it once the broker is back (eager here), once."""
+    """
+    import sysThe broker is down: the completion is saved, the certificate waits in the outbox, and
+        the sweep draws it once the broker is back (eager here), once."""
     from django.core.management import call_command
 
     from core.models import PendingTask
@@ -252,7 +258,7 @@ def test_completing_with_the_broker_down_answers_at_once_and_the_sweep_draws_it_
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url)
         elapsed = time.monotonic() - started
-    assert response.status_code == 302 and elapsed < 3, elapsed
+    assert response.status_code == 302 and elapsed < ANSWER_SECONDS, elapsed
     pairing.refresh_from_db()
     assert pairing.status == "completed"
     certificate = pairing.certificate

@@ -1,4 +1,5 @@
 import datetime
+import sys
 
 import pytest
 from django.core import mail  # noqa: F401 - locmem backend in tests
@@ -9,6 +10,10 @@ from contests.tasks import close_public_notices
 from core.models import Certificate
 from tests.contests.helpers import fill, ready_event
 from tests.contests.qr_decode import decode
+
+# A request with the broker down answers at once; a coverage tracer (CI) slows it about
+# threefold, so the budget scales with it there.
+ANSWER_SECONDS = 3 if sys.gettrace() is None else 9
 
 pytestmark = pytest.mark.django_db
 
@@ -242,8 +247,9 @@ def test_an_objection_needs_a_phone_or_an_email_to_answer(client, contest, organ
 def test_a_batch_started_with_the_broker_down_waits_and_the_sweep_makes_it_once(
     client, contest, organizer, django_capture_on_commit_callbacks
 ):
-    """The broker is down: the batch is saved and says it waits for the worker; once the
-    broker is back (eager here) the sweep issues and draws every certificate, once."""
+    """
+    import sysThe broker is down: the batch is saved and says it waits for the worker; once the
+        broker is back (eager here) the sweep issues and draws every certificate, once."""
     import io
     import time
 
@@ -267,7 +273,7 @@ def test_a_batch_started_with_the_broker_down_waits_and_the_sweep_makes_it_once(
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(f"/app/contests/manage/event/{event.pk}/certificates/")
         elapsed = time.monotonic() - started
-    assert response.status_code == 302 and elapsed < 3, elapsed
+    assert response.status_code == 302 and elapsed < ANSWER_SECONDS, elapsed
     batch = CertificateBatch.objects.get()
     assert batch.status == CertificateBatch.Status.QUEUED and batch.total == 3
     row = PendingTask.objects.get()
