@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection
@@ -21,6 +20,7 @@ from wagtail.models import Collection
 from core.photos import CleanedPhoto, clean_photo
 from core.refusals import Refused
 from core.roles import CRAFTSMAN, has_role
+from core.slugs import unique_slug
 
 from ..models import CraftPage, LessonPage
 from .review import lesson_workflow, submit
@@ -142,15 +142,9 @@ def _apply(page, data, user):
 
 
 def _unique_slug(craft, title, exclude_pk=None):
-    # ASCII only: a Chinese title would make a percent-encoded address that reads badly
-    # when shared; such lessons get "lesson", "lesson-2", ...
-    base = slugify(title)[:60] or "lesson"
+    """A readable pinyin address (蓝印扎染初体验 → lan-yin-za-ran-chu-ti-yan), not "lesson-2"."""
     taken = set(craft.get_children().exclude(pk=exclude_pk).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return unique_slug(title, taken, fallback="lesson")
 
 
 def _validation_message(error):

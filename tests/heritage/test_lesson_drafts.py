@@ -144,6 +144,7 @@ def test_craftsman_drafts_a_new_lesson_sent_for_review(client, world, png_bytes)
 
     page = LessonPage.objects.get(title="扎染小手帕")
     assert page.get_parent().pk == world.craft.pk
+    assert page.slug == "za-ran-xiao-shou-pa"  # a readable address, not "lesson-2"
     assert not page.live and page.owner == world.craftsman
     assert page.age_band == "middle" and page.duration_minutes == 40
     assert "<li>认识扎染的工具</li>" in page.goals
@@ -391,11 +392,11 @@ def test_workflow_is_assigned_to_the_programme(world):
     assert list(task.groups.values_list("name", flat=True)) == ["manager"]
 
 
-def test_new_lessons_get_short_ascii_addresses(client, world):
+def test_new_lessons_get_readable_pinyin_addresses(client, world):
     client.force_login(world.craftsman)
     for title in ("扎染小手帕", "扎染小手帕", "Indigo 2"):
         client.post(en("heritage:lesson_new", world.craft.pk), lesson_data(title=title))
     slugs = list(
         LessonPage.objects.child_of(world.craft).order_by("pk").values_list("slug", flat=True)
     )
-    assert slugs[-3:] == ["lesson", "lesson-2", "indigo-2"]
+    assert slugs[-3:] == ["za-ran-xiao-shou-pa", "za-ran-xiao-shou-pa-2", "indigo-2"]
