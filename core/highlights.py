@@ -5,6 +5,7 @@ Each app may have a ``highlights`` module with ``highlight(request)`` returning 
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from .discovery import app_modules
 
@@ -25,12 +26,13 @@ class Highlight:
     items: list = field(default_factory=list)
 
 
+@cache
+def _highlight_modules():
+    found = app_modules("highlights", exclude=("core",))
+    ordered = sorted(found, key=lambda pair: getattr(pair[0], "section_position", 100))
+    return tuple(module for _config, module in ordered)
+
+
 def home_highlights(request):
-    found = []
-    found_modules = app_modules("highlights", exclude=("core",))
-    ordered = sorted(found_modules, key=lambda pair: getattr(pair[0], "section_position", 100))
-    for _config, module in ordered:
-        highlight = module.highlight(request)
-        if highlight is not None:
-            found.append(highlight)
-    return found
+    highlights = (module.highlight(request) for module in _highlight_modules())
+    return [highlight for highlight in highlights if highlight is not None]
