@@ -1,9 +1,10 @@
 """Who may open a workspace view, and which object they get: one helper for every app.
 
 ``role_required(*roles)``: logged in and holding one of the roles (managers hold every role's
-rights), or 403. ``scoped_or_404(rows, user, **lookup)``: the object inside the user's scope,
-through the model's ``for_user`` queryset (the same scope the admin's permission policies
-use), or 404: another person's data is never told apart from data that does not exist.
+rights unless ``managers=False``), or 403. ``scoped_or_404(rows, user, **lookup)``: the
+object inside the user's scope, through the model's ``for_user`` queryset (the same scope the
+admin's permission policies use), or 404: another person's data is never told apart from
+data that does not exist.
 """
 
 from functools import wraps
@@ -16,11 +17,14 @@ from django.shortcuts import get_object_or_404
 from .roles import MANAGER, has_role
 
 
-def role_required(*roles):
+def role_required(*roles, managers=True):
+    """``managers=False`` for work that is a role's own (a craftsman's lesson drafts)."""
+    allowed = (MANAGER, *roles) if managers else roles
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, MANAGER, *roles):
+            if not has_role(request.user, *allowed):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
