@@ -5,6 +5,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -26,8 +27,8 @@ def test_mentor_edits_an_entry_and_removes_one_photo(live_demo, phone, screensho
     phone.goto(live_demo + "/app/academy/my/")
     # A pairing far from its target, so that other scenarios' progress is not disturbed.
     card = phone.locator(".pairing-card", has_text="贾懿志")
-    assert card.locator(".progress").is_visible()
-    assert card.locator(".flag", has_text="待确认").is_visible()
+    expect(card.locator(".progress")).to_be_visible()
+    expect(card.locator(".flag", has_text="待确认")).to_be_visible()
     screenshot(phone, "cards")
     card.get_by_role("link", name="记录带徒").click()
     phone.fill("input[name=hours]", "0.5")

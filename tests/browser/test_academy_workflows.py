@@ -105,7 +105,7 @@ def test_manager_completes_a_pairing_and_the_certificate_verifies(live_demo, tab
     tablet.fill("input[name=code]", code)
     tablet.locator("main form button[type=submit]").click()
     assert f"/verify/{code}/" in tablet.url
-    assert tablet.locator(".verdict--valid").is_visible()
+    expect(tablet.locator(".verdict--valid")).to_be_visible()
     screenshot(tablet, "verified")
 
 

@@ -86,7 +86,7 @@ def test_teacher_pages_scripts_run_under_the_policy(live_demo, phone, screenshot
     screenshot(phone, "report-chart")
 
     phone.goto(live_demo + "/en/app/heritage/feeds/")
-    assert phone.get_by_role("button", name="Copy the address").first.is_visible()
+    expect(phone.get_by_role("button", name="Copy the address").first).to_be_visible()
     phone.locator(".feed-url").first.click()
     assert phone.evaluate("window.getSelection().toString() || document.activeElement.selectionEnd")
     # Revoking asks first; "Cancel" sends nothing.

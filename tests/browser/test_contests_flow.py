@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.contests.qr_decode import decode
@@ -42,7 +43,7 @@ def test_organizer_imports_entrants_and_assigns_judges(live_demo, tablet, screen
     bad.write_bytes(BAD.encode("gbk"))  # as Chinese Excel saves a CSV
     page.set_input_files("input[name=file]", str(bad))
     page.locator("#import button[type=submit]").click()
-    assert page.get_by_text("第 3 行").is_visible()
+    expect(page.get_by_text("第 3 行")).to_be_visible()
     assert "插花表演" in page.content()
     screenshot(page, "import-refused")
     page.get_by_role("link", name="返回竞赛").click()
@@ -50,7 +51,7 @@ def test_organizer_imports_entrants_and_assigns_judges(live_demo, tablet, screen
     good.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))  # "CSV UTF-8" with its BOM
     page.set_input_files("input[name=file]", str(good))
     page.locator("#import button[type=submit]").click()
-    assert page.get_by_text("已导入 2 名选手").is_visible()
+    expect(page.get_by_text("已导入 2 名选手")).to_be_visible()
     page.get_by_role("link", name="茶艺表演").click()
     boxes = page.locator("input[name=judges]")
     if not boxes.first.is_visible():
@@ -58,9 +59,9 @@ def test_organizer_imports_entrants_and_assigns_judges(live_demo, tablet, screen
     for i in range(3):
         boxes.nth(i).check()
     page.get_by_role("button", name="保存评委").click()
-    assert page.get_by_text("评委已保存：共 3 位").is_visible()
+    expect(page.get_by_text("评委已保存：共 3 位")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"选手 \(8\)")).click()
-    assert page.get_by_text("周一鸣").is_visible()
+    expect(page.get_by_text("周一鸣")).to_be_visible()
     screenshot(page, "judges-assigned")
 
 
@@ -78,7 +79,7 @@ def test_judge_submits_on_a_tablet_then_organizer_publishes_and_public_reads(
     assert count >= 30
     inputs.first.fill("120")  # over the maximum: refused, nothing saved
     page.get_by_role("button", name="保存草稿").click()
-    assert page.get_by_text("满分是").first.is_visible()
+    expect(page.get_by_text("满分是").first).to_be_visible()
     screenshot(page, "sheet-refused")
     for i in range(count):
         maximum = 10 if i % 3 == 2 else 100
@@ -92,10 +93,10 @@ def test_judge_submits_on_a_tablet_then_organizer_publishes_and_public_reads(
     )
     assert hit == "draft"
     save.click()
-    assert page.get_by_text("草稿已保存").is_visible()
+    expect(page.get_by_text("草稿已保存")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="提交评分表").click()
-    assert page.get_by_text("评分表已提交").is_visible()
+    expect(page.get_by_text("评分表已提交")).to_be_visible()
     screenshot(page, "sheet-submitted")
 
     # demo-organizer sees the harsh judge flagged, publishes provisional, then the notice.
@@ -104,22 +105,22 @@ def test_judge_submits_on_a_tablet_then_organizer_publishes_and_public_reads(
     log_in(laptop, live_demo, "demo-organizer")
     open_contest(laptop, live_demo, "中式面点师")
     laptop.get_by_role("link", name="苏式月饼").click()
-    assert laptop.locator("#scores td.flag", has_text="⚑").first.is_visible()
+    expect(laptop.locator("#scores td.flag", has_text="⚑").first).to_be_visible()
     harsh = laptop.locator("#scores tbody tr", has_text="0.00")  # the seeded harsh score
     assert harsh.count() >= 1
     laptop.get_by_role("button", name="发布初步成绩").click()
-    assert laptop.get_by_text("初步成绩已保存").is_visible()
+    expect(laptop.get_by_text("初步成绩已保存")).to_be_visible()
     results_link = laptop.locator("#results a", has_text="公开成绩页面")
     assert results_link.count() == 0  # provisional: staff only
     laptop.get_by_role("button", name=re.compile("开始公示")).click()
-    assert laptop.get_by_text("成绩已公开").is_visible()
+    expect(laptop.get_by_text("成绩已公开")).to_be_visible()
     screenshot(laptop, "notice-started")
     public_link = laptop.get_by_role("link", name="公开成绩页面").get_attribute("href")
     context.close()
 
     # The public reads the ranking on a phone, in Chinese and in English.
     phone.goto(live_demo + public_link)
-    assert phone.get_by_text(re.compile("公示至")).first.is_visible()
+    expect(phone.get_by_text(re.compile("公示至")).first).to_be_visible()
     rows = phone.locator("table.results tbody tr")
     assert rows.count() >= 12
     first = rows.first.inner_text()
@@ -128,8 +129,8 @@ def test_judge_submits_on_a_tablet_then_organizer_publishes_and_public_reads(
     assert fits(phone)
     screenshot(phone, "public-ranking")
     phone.goto(live_demo + "/en" + public_link)
-    assert phone.get_by_text(re.compile("Public notice until")).first.is_visible()
-    assert phone.get_by_role("heading", name="Send an objection").is_visible()
+    expect(phone.get_by_text(re.compile("Public notice until")).first).to_be_visible()
+    expect(phone.get_by_role("heading", name="Send an objection")).to_be_visible()
     screenshot(phone, "public-ranking-en")
 
 
@@ -145,7 +146,7 @@ def test_organizer_answers_objection_makes_final_and_certificate_qr_verifies(
     page.fill("textarea[name=answer]", "经复核，评分无误。")
     page.get_by_role("button", name="保存答复").click()
     page.get_by_role("button", name="定稿").click()
-    assert page.get_by_text("成绩已定稿").is_visible()
+    expect(page.get_by_text("成绩已定稿")).to_be_visible()
     page.get_by_role("button", name="为所有获奖者颁发证书").click()
     page.wait_for_function(
         "document.querySelector('#certificate-progress progress').value >= 100", timeout=60_000
@@ -163,14 +164,14 @@ def test_organizer_answers_objection_makes_final_and_certificate_qr_verifies(
     assert urlparse(url).path == f"/verify/{code}/"
     phone.goto(live_demo + urlparse(url).path)
     assert code in phone.content()
-    assert phone.locator(".verdict--valid").is_visible()
+    expect(phone.locator(".verdict--valid")).to_be_visible()
     screenshot(phone, "certificate-verified")
 
     # The final ranking is public, marked final.
     phone.goto(f"{live_demo}/contests/")
     phone.get_by_role("link", name=re.compile("汽车维修工")).first.click()
     phone.get_by_role("link", name=re.compile("钣金喷漆")).click()
-    assert phone.locator(".stage--final").is_visible()
+    expect(phone.locator(".stage--final")).to_be_visible()
 
 
 def test_organizer_workspace_fits_a_phone(live_demo, phone, screenshot):
@@ -179,13 +180,13 @@ def test_organizer_workspace_fits_a_phone(live_demo, phone, screenshot):
     assert fits(phone)
     phone.get_by_role("link", name="奉化千层饼").click()
     assert fits(phone)
-    assert phone.locator("#judges table.stack tbody tr").first.is_visible()
+    expect(phone.locator("#judges table.stack tbody tr").first).to_be_visible()
     screenshot(phone, "event")
     phone.get_by_role("link", name=re.compile(r"^选手")).first.click()
     assert fits(phone)
     screenshot(phone, "entrants")
     phone.goto(phone.url.replace("/app/", "/en/app/"))
-    assert phone.get_by_role("heading", name=re.compile("Entrants")).is_visible()
+    expect(phone.get_by_role("heading", name=re.compile("Entrants"))).to_be_visible()
 
 
 def test_public_browses_contests_on_a_phone(live_demo, phone, screenshot):
@@ -195,10 +196,10 @@ def test_public_browses_contests_on_a_phone(live_demo, phone, screenshot):
     phone.get_by_role("link", name=re.compile("广告设计精英赛")).click()
     assert phone.locator(".gallery img").count() == 3
     phone.get_by_role("link", name=re.compile("平面广告设计")).click()
-    assert phone.locator(".stage--final").is_visible()
+    expect(phone.locator(".stage--final")).to_be_visible()
     assert fits(phone)
     screenshot(phone, "final-results")
     phone.goto(f"{live_demo}/contests/archive/")
-    assert phone.get_by_role("heading", name=re.compile("历年成绩")).is_visible()
+    expect(phone.get_by_role("heading", name=re.compile("历年成绩"))).to_be_visible()
     phone.goto(f"{live_demo}/en/contests/archive/")
-    assert phone.get_by_role("heading", name="Results archive").is_visible()
+    expect(phone.get_by_role("heading", name="Results archive")).to_be_visible()

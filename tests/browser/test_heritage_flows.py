@@ -4,6 +4,7 @@ import datetime
 import re
 
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -129,7 +130,7 @@ def test_public_sees_crafts_lessons_and_matrix_without_any_child(live_demo, phon
     phone.context.clear_cookies()
 
     phone.goto(live_demo + "/heritage/")
-    assert phone.locator("table.matrix").is_visible()
+    expect(phone.locator("table.matrix")).to_be_visible()
     assert phone.locator("table.matrix tbody tr").count() == 11
     screenshot(phone, "programme")
     public_text = phone.locator("main").inner_text()

@@ -5,6 +5,7 @@ import re
 import time
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -68,7 +69,7 @@ def test_craftsman_drafts_a_lesson_and_a_manager_sees_it_awaiting_review(
     log_in(phone, live_demo, "demo-manager")
     phone.goto(live_demo + "/admin/")
     row = phone.locator("tr", has_text=title)
-    assert row.is_visible()
+    expect(row).to_be_visible()
     screenshot(phone, "manager-dashboard")
 
     # The manager approves it from the dashboard: the lesson is published.

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in
 
 
@@ -14,7 +16,7 @@ def test_home_in_chinese_switch_to_english_and_reach_the_workspace(live_demo, ph
     phone.click(".language-switch a[lang=en]")
     phone.wait_for_url(live_demo + "/en/")
     assert phone.locator("html").get_attribute("lang") == "en"
-    assert phone.get_by_role("link", name="Log in").is_visible()
+    expect(phone.get_by_role("link", name="Log in")).to_be_visible()
 
     phone.click(".main-nav a >> text=Heritage programme")
     phone.wait_for_url(live_demo + "/en/heritage/")
@@ -25,7 +27,7 @@ def test_home_in_chinese_switch_to_english_and_reach_the_workspace(live_demo, ph
     phone.fill("input[name=password]", "demo")
     phone.click("form.form button[type=submit]")
     phone.wait_for_url(live_demo + "/en/workspace/")
-    assert phone.get_by_role("heading", name="My workspace").is_visible()
+    expect(phone.get_by_role("heading", name="My workspace")).to_be_visible()
     assert "Kindergarten teacher" in phone.locator("main").inner_text()
     screenshot(phone, "workspace-en")
 
@@ -41,5 +43,5 @@ def test_manager_logs_in_to_the_wagtail_admin(live_demo, phone):
 
 def test_wrong_password_shows_a_message(live_demo, phone):
     log_in(phone, live_demo, "demo-teacher", password="wrong")
-    assert phone.locator(".form-errors").is_visible()
+    expect(phone.locator(".form-errors")).to_be_visible()
     assert "/accounts/login/" in phone.url
