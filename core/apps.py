@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,12 @@ class CoreConfig(AppConfig):
                 model, auth_model=auth_model, owner_field_name="uploaded_by_user"
             )
             register_permission_policy(model, policy)
+
+        # China's official holidays for the years the chinesecalendar package knows.
+        post_migrate.connect(seed_holidays, sender=self, dispatch_uid="core.seed_holidays")
+
+
+def seed_holidays(using="default", **_kwargs):
+    from .holidays import seed_from_package
+
+    seed_from_package(using=using)

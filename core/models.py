@@ -280,3 +280,35 @@ class PendingPhoto(models.Model):
 
     def __str__(self):
         return self.name or self.token
+
+
+class CalendarDay(models.Model):
+    """A day China's official calendar sets apart: a statutory holiday, or a weekend day worked
+    in its place (调休). Days not listed are ordinary: Monday to Friday working, weekends off.
+
+    Managers keep the table in the admin; a year's schedule is entered when the State Council
+    publishes it. Years the ``chinesecalendar`` package knows are filled in after ``migrate``
+    (``core.holidays.seed_from_package``), never over a year already in the table.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Statutory holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(
+        _("holiday"),
+        max_length=40,
+        help_text=_("For example 春节; a make-up day names its holiday."),
+    )
+
+    panels = [FieldPanel("date"), FieldPanel("kind"), FieldPanel("name")]
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"

@@ -1,10 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
 from . import two_factor, two_factor_views
 from .admin_scope import hide_private_media
 from .roles import MANAGER, ORGANIZER, has_role
+from .viewsets import CalendarDayViewSet
 from .workspace import HOOK_NAME, WorkspaceItem
 
 
@@ -58,3 +60,7 @@ def two_factor_account_item(request):
             else _("Off: turn it on so the admin also asks for a code from your phone.")
         ),
     }
+
+
+# The official calendar that scheduling reads; managers enter a year when it is published.
+register_snippet(CalendarDayViewSet)

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from core.demo import invented_name, person
+from core.holidays import calendar_between
 from core.roles import CRAFTSMAN, TEACHER
 
 from .models import (
@@ -31,7 +32,6 @@ from .models import (
 )
 from .services.review import ensure_lesson_workflow
 from .services.rotation import generate_rotation, split_range
-from .services.series import is_class_day
 
 C = CraftPage.Category
 L = CraftPage.Level
@@ -291,6 +291,7 @@ def seed(ctx):
     for cg in class_groups:
         classes_by_kg.setdefault(cg.kindergarten_id, []).append(cg)
     sessions = []
+    calendar = calendar_between(min(s.starts_on for s in seasons), max(s.ends_on for s in seasons))
     for entry in plan:
         weekly = entry.season_id == current.pk
         step = 1 if weekly else 5
@@ -306,7 +307,7 @@ def seed(ctx):
             )
             day = first
             while day <= entry.ends_on:
-                if is_class_day(day):
+                if calendar.is_class_day(day):
                     start = timezone.make_aware(
                         datetime.datetime.combine(day, datetime.time(hour, minute))
                     )

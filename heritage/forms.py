@@ -117,6 +117,9 @@ class ScheduleForm(forms.Form):
         label=_("Every N weeks"), min_value=1, max_value=8, initial=1, required=False
     )
     until = ClassDayField(label=_("Until"), required=False, widget=DateInput())
+    confirm_unknown_years = forms.BooleanField(
+        label=_("Schedule even though that year's holidays are not entered yet"), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from core.cache import invalidate_pages
+from core.holidays import calendar_between
 from core.refusals import Refused
 
 from ..models import ClassGroup, CraftPage, LessonPage, Season, Session, SessionSeries
@@ -47,6 +48,8 @@ class ScheduleRequest:
     weekdays: tuple = ()
     interval_weeks: int = 1
     until: datetime.date | None = None
+    # Scheduling into a year whose official holidays nobody has entered yet, knowingly.
+    confirm_unknown_years: bool = False
 
 
 @transaction.atomic
@@ -72,6 +75,17 @@ def schedule_sessions(request, user):
         dates = plan.dates
     else:
         dates = [request.day]
+    unknown = calendar_between(dates[0], dates[-1]).unknown_years(dates[0], dates[-1])
+    if unknown and not request.confirm_unknown_years:
+        raise Refused(
+            _(
+                "The official holidays of %(years)s are not in the holiday table yet, so"
+                " classes may fall on a holiday. Ask a manager to enter them, or confirm to"
+                " schedule anyway."
+            )
+            % {"years": ", ".join(str(y) for y in sorted(unknown))},
+            "confirm_unknown_years",
+        )
     slots = [(_aware(d, request.start_time), _aware(d, request.end_time)) for d in dates]
     clash = find_clash(slots, request.craftsman, request.class_group, request.place)
     if clash:

@@ -1,35 +1,19 @@
-"""Class days on China's calendar, and repeating series that skip its statutory holidays and
-use its make-up working days (调休)."""
+"""Class days on China's official calendar (the managers' holiday table, ``core.holidays``),
+and repeating series that skip its statutory holidays and use its make-up working days (调休)."""
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-import chinese_calendar
 from django.utils.translation import gettext as _
 
+from core.holidays import HOLIDAY, MAKEUP, WORK, calendar_between
 from core.refusals import Refused
 
 
-def day_kind(day):
-    """("work", None), ("holiday", name), ("rest", None) or ("makeup", name) for a date.
-
-    Uses the chinese_calendar package; for years it has no data for, Monday to Friday are
-    working days and nothing else is known ("unknown" is returned as the name).
-    """
-    try:
-        holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return ("work", "unknown") if day.weekday() < 5 else ("rest", "unknown")
-    if holiday:
-        return ("holiday", name) if name else ("rest", None)
-    if day.weekday() >= 5:
-        return ("makeup", name)
-    return ("work", None)
-
-
 def is_class_day(day):
-    return day_kind(day)[0] in ("work", "makeup")
+    """Whether ``day`` is a working day on China's official calendar (one query)."""
+    return calendar_between(day, day).is_class_day(day)
 
 
 @dataclass
@@ -56,6 +40,8 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
     if not weekdays:
         raise Refused(_("Choose at least one weekday."), "weekdays")
     plan = SeriesPlan()
+    calendar = calendar_between(first_day, until)
+    plan.unknown_years = calendar.unknown_years(first_day, until)
     week0 = first_day - datetime.timedelta(days=first_day.weekday())
     lost = Counter()
     makeup_days = []
@@ -64,16 +50,14 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
     if (until - first_day).days > 366 * 3:
         raise Refused(_("A series can last at most three years."), "until")
     while day <= until:
-        kind, name = day_kind(day)
-        if name == "unknown":
-            plan.unknown_years.add(day.year)
-        if kind == "makeup":
+        kind, name = calendar.kind(day)
+        if kind == MAKEUP:
             makeup_days.append((day, name))
         in_week = ((day - week0).days // 7) % interval_weeks == 0
         if in_week and day.weekday() in weekdays:
-            if kind in ("work", "makeup"):
+            if kind in (WORK, MAKEUP):
                 plan.dates.append(day)
-            elif kind == "holiday":
+            elif kind == HOLIDAY:
                 plan.skipped.append((day, name))
                 lost[(name, day.year)] += 1
         day += datetime.timedelta(days=1)

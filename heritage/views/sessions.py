@@ -70,6 +70,7 @@ def session_new(request):
                 weekdays=tuple(int(d) for d in data.get("weekdays") or ()),
                 interval_weeks=data.get("interval_weeks") or 1,
                 until=data.get("until"),
+                confirm_unknown_years=data.get("confirm_unknown_years", False),
             )
             try:
                 sessions, plan = schedule_sessions(schedule, user)
