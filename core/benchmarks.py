@@ -6,6 +6,7 @@ Each app may have a ``benchmarks`` module with ``measure(bench)``; it calls ``be
 
 import time
 from dataclasses import asdict, dataclass
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -65,5 +66,7 @@ def measure(bench):
 
     for section in HomePage.objects.first().get_children().live():
         bench.get(f"{section.slug} section page, anonymous", section.url)
+    for word in ("扎染", "工"):  # a narrow and a broad search: each kind stops at its limit
+        bench.get(f"site search for {word}, anonymous", f"/search/?q={quote(word)}")
     bench.get("workspace, manager", "/workspace/", user="demo-manager")
     bench.get("workspace, teacher", "/workspace/", user="demo-teacher")

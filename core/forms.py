@@ -36,3 +36,13 @@ class SecondFactorCodeForm(forms.Form):
         if len(code) != 6 or not (code.isascii() and code.isdigit()):
             raise forms.ValidationError(_("Enter the 6 digits your app shows."))
         return code
+
+
+class SearchForm(forms.Form):
+    """The search box: the view reads ``q`` itself (core.search refuses a long one)."""
+
+    q = forms.CharField(
+        label=_("Search for"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": 50, "enterkeyhint": "search"}),
+    )

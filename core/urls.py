@@ -8,6 +8,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("photos/pending/<str:token>/", views.pending_photo, name="pending_photo"),
+    path("search/", views.search, name="search"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
     path(

@@ -1,4 +1,5 @@
 import secrets
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -15,10 +16,13 @@ from django.views.decorators.http import require_safe
 from kombu import Connection
 
 from .certificates import render_certificate
-from .forms import VerifyCertificateForm
+from .forms import SearchForm, VerifyCertificateForm
 from .models import Certificate, PendingPhoto
 from .photos import thumbnail_jpeg
+from .refusals import Refused
 from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, is_manager, user_roles
+from .search import normalise, suggestions
+from .search import search as run_search
 from .workspace import workspace_items
 
 HEALTH_KEY = "core:health-probe"
@@ -101,6 +105,26 @@ def healthz(request):
     return JsonResponse(
         body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False}
     )
+
+
+@require_safe
+def search(request):
+    """The public site search (``?q=``): results grouped by kind, or a word to try."""
+    raw = request.GET.get("q", "")
+    form = SearchForm({"q": normalise(raw)[:200]})
+    form.is_valid()
+    status, results = 200, None
+    try:
+        results = run_search(request, raw)
+    except Refused as refusal:
+        refusal.add_to(form)
+        status = refusal.status
+    context = {"form": form, "results": results, "query": ""}
+    if results is not None:
+        context["query"] = f"q={quote(results.query)}"
+    elif status == 200:
+        context["suggestions"] = suggestions()
+    return render(request, "core/search.html", context, status=status)
 
 
 def verify(request):
