@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .highlights import home_highlights
+from .routing import route_along_path
 
 __all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity", "PendingTask", "PendingPhoto"]
 
@@ -44,6 +45,11 @@ class HomePage(SectionPage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        return route_along_path(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -4,6 +4,8 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Site
 
+from core.cache import cached_part
+
 register = template.Library()
 
 
@@ -15,8 +17,11 @@ def main_nav(context):
     current = getattr(context.get("page"), "path", "")
     sections = []
     if site is not None:
-        for section in site.root_page.get_children().live().public().in_menu():
-            sections.append((section, current.startswith(section.path)))
+        menu = cached_part(
+            f"menu:{site.pk}",
+            lambda: list(site.root_page.get_children().live().public().in_menu()),
+        )
+        sections = [(section, current.startswith(section.path)) for section in menu]
     return {"sections": sections, "request": request}
 
 

@@ -1,0 +1,54 @@
+"""Finding the page a path asks for in two queries, however deep it lies.
+
+Wagtail's ``Page.route`` takes one step per path segment, each a query for the child and
+another for its specific row: a profile four levels down cost eight queries before its view
+ran. :func:`route_along_path` fetches every page along the path in one query and walks them
+in the same order and with the same rules (a routable page's own routes come before its
+children; a page that is not live is a 404), then asks the last page to route the rest.
+"""
+
+from django.http import Http404
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page
+
+
+def _routes_itself(page, remaining):
+    """Whether a routable page answers the remaining path with one of its own routes."""
+    cls = page.specific_class
+    if not (cls and issubclass(cls, RoutablePageMixin) and page.live):
+        return False
+    try:
+        cls.get_resolver().resolve("/" + "/".join(remaining) + "/")
+    except Http404:
+        return False
+    return True
+
+
+def route_along_path(root, request, path_components):
+    """What ``root.route(request, path_components)`` returns, with far fewer queries."""
+    prefixes = []
+    url_path = root.url_path
+    for component in path_components:
+        url_path += f"{component}/"
+        prefixes.append(url_path)
+    along = {
+        page.url_path: page
+        for page in Page.objects.filter(
+            url_path__in=prefixes,
+            path__startswith=root.path,
+            depth__gt=root.depth,
+            depth__lte=root.depth + len(prefixes),
+        )
+    }
+    page = root
+    for position, prefix in enumerate(prefixes):
+        remaining = path_components[position:]
+        if position and _routes_itself(page, remaining):
+            return page.specific.route(request, remaining)
+        child = along.get(prefix)
+        if child is None or child.depth != root.depth + position + 1:
+            raise Http404
+        # As Page.route does: the parent is known, so get_parent() costs no query.
+        child._cached_parent_obj = page
+        page = child
+    return page.specific.route(request, [])
