@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .highlights import home_highlights
-from .routing import route_along_path
+from .routing import route_along_path, site_for_request
 
 __all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity", "PendingTask", "PendingPhoto"]
 
@@ -205,6 +205,7 @@ def site_identity_for_request(request):
     key = f"site-identity:{version}:{request.get_host()}"
     values = cache.get(key)
     if values is None:
+        site_for_request(request)  # the site from the shared cache, for Wagtail to find
         identity = SiteIdentity.for_request(request)
         values = {field: getattr(identity, field) for field in IDENTITY_FIELDS}
         cache.set(key, values, timeout=None)

@@ -1,4 +1,7 @@
-"""Finding the page a path asks for in two queries, however deep it lies.
+"""Finding the site and the page a path asks for in few queries, however deep it lies.
+
+:func:`site_for_request` is Wagtail's ``Site.find_for_request`` with the answer kept in the
+shared cache by host and port (dropped when a site is saved or a page moved, ``core.signals``).
 
 Wagtail's ``Page.route`` takes one step per path segment, each a query for the child and
 another for its specific row: a profile four levels down cost eight queries before its view
@@ -8,8 +11,33 @@ children; a page that is not live is a 404), then asks the last page to route th
 """
 
 from django.http import Http404
+from django.http.request import split_domain_port
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page
+from wagtail.models import Page, Site
+
+from .cache import SITE, cached_part
+
+
+def site_for_request(request):
+    """The request's Wagtail site, as ``Site.find_for_request`` finds it, from the cache."""
+    if request is None:
+        return None
+    if not hasattr(request, "_wagtail_site"):
+        hostname = split_domain_port(request._get_raw_host())[0]
+        request._wagtail_site = cached_part(
+            f"site:{hostname}:{request.get_port()}",
+            lambda: Site._find_for_request(request),
+            section=SITE,
+        )
+    return request._wagtail_site
+
+
+def serve(request, path):
+    """Wagtail's page view, with the site known from the cache."""
+    from wagtail import views as wagtail_views
+
+    site_for_request(request)
+    return wagtail_views.serve(request, path)
 
 
 def _routes_itself(page, remaining):

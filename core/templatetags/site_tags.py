@@ -2,9 +2,9 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Site
 
 from core.cache import cached_part
+from core.routing import site_for_request
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 def main_nav(context):
     """The three sections: the live children of the site's root page shown in menus."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
+    site = site_for_request(request)
     current = getattr(context.get("page"), "path", "")
     sections = []
     if site is not None:
