@@ -22,6 +22,7 @@ MAX_UNCACHED_RATIO = 15  # uncached median time ÷ the floor's
 MAX_CACHED_RATIO = 2  # second visit, from the page cache
 MAX_LOGIN_RATIO = 5  # the login page is never cached (it carries a CSRF token)
 LOGIN_KIND = "login page"
+MAX_WORKER_MB = 110  # a gunicorn worker's resident memory once it has served every page
 
 
 @dataclass
