@@ -26,10 +26,19 @@ def site_for_request(request):
         hostname = split_domain_port(request._get_raw_host())[0]
         request._wagtail_site = cached_part(
             f"site:{hostname}:{request.get_port()}",
-            lambda: Site._find_for_request(request),
+            lambda: _find_site(request),
             section=SITE,
         )
     return request._wagtail_site
+
+
+def _find_site(request):
+    # With its root page already specific, routing asks no query for it. Publishing the root
+    # page drops every cached page and part (``core.cache.invalidate_page``), this one too.
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return site
 
 
 def serve(request, path):

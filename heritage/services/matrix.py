@@ -6,6 +6,8 @@ from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.cache import cached_part
+
 from ..models import CraftPage, Kindergarten, PlanEntry, Season, Session
 
 
@@ -80,7 +82,11 @@ def coverage_matrix(season=None, kindergartens=None):
 
 
 def programme_overview(page):
-    """The public programme page's data: seasons, crafts, kindergartens, the matrix."""
+    """The public programme page's data: seasons, crafts, kindergartens, the matrix.
+
+    The matrix is the same for every visitor: it is kept in the shared cache until the
+    programme's pages, sessions, plan, seasons or kindergartens change (``heritage.apps``).
+    """
     season = Season.current()
     crafts = list(
         CraftPage.objects.child_of(page)
@@ -96,5 +102,9 @@ def programme_overview(page):
         "kindergartens": list(
             Kindergarten.objects.prefetch_related("craft_bases").order_by("name")
         ),
-        "matrix": coverage_matrix(season),
+        "matrix": cached_part(
+            f"coverage-matrix:{season.pk if season else ''}",
+            lambda: coverage_matrix(season),
+            section="heritage",
+        ),
     }
