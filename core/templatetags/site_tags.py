@@ -1,6 +1,8 @@
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 
 from core.cache import cached_part
@@ -27,22 +29,36 @@ def main_nav(context):
 
 @register.inclusion_tag("components/language_switch.html", takes_context=True)
 def language_switch(context):
-    """Links to the current page in every language of the site."""
+    """Links to the current page in every language of the site (as ``translate_url`` makes
+    them, with the path resolved once for all languages)."""
     request = context.get("request")
     path = request.get_full_path() if request else "/"
     # A path that starts with "//" would be a link to another host ("//evil.example/en/").
     path = "/" + path.lstrip("/")
+    parsed = urlsplit(path)
+    try:
+        match = resolve(unquote(parsed.path))
+    except Resolver404:
+        match = None
     current = translation.get_language()
     languages = []
     for code, name in settings.LANGUAGES:
+        url = path
         with translation.override(code):
             label = str(translation.gettext(name))
+            if match is not None:
+                try:
+                    found = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                except NoReverseMatch:
+                    pass
+                else:
+                    url = urlunsplit(("", "", found, parsed.query, parsed.fragment))
         languages.append(
             {
                 "code": code,
                 "name": translation.get_language_info(code)["name_local"],
                 "label": label,
-                "url": translate_url(path, code),
+                "url": url,
                 "current": code == current,
             }
         )
