@@ -50,9 +50,14 @@ def serve(request, path):
 
 
 def _routes_itself(page, remaining):
-    """Whether a routable page answers the remaining path with one of its own routes."""
+    """Whether a page answers the remaining path itself: a routable page with one of its own
+    routes, or a page with a ``route`` of its own (which is then left to decide)."""
     cls = page.specific_class
-    if not (cls and issubclass(cls, RoutablePageMixin) and page.live):
+    if cls is None:
+        return False
+    if cls.route not in (Page.route, RoutablePageMixin.route):
+        return True
+    if not (issubclass(cls, RoutablePageMixin) and page.live):
         return False
     try:
         cls.get_resolver().resolve("/" + "/".join(remaining) + "/")

@@ -65,3 +65,29 @@ def test_public_page_queries_do_not_grow_with_the_data(demo, client, settings):
     small = _public_page_queries(client)
     call_command("seed_demo", scale=2, stdout=io.StringIO())
     assert _public_page_queries(client) == small
+
+
+@pytest.mark.django_db
+def test_pages_are_found_as_wagtail_finds_them(demo, rf):
+    """The home page's two-query routing (core.routing) gives what Wagtail's own gives."""
+    from django.http import Http404
+
+    home = HomePage.objects.get()
+    paths = [path for _kind, path, _route in public_pages() if not path.startswith("/en/")]
+    paths += ["/heritage/no-such-page/", "/academy/people/honours/extra/", "/nope/", "/contests/"]
+
+    def found(route, path):
+        components = [part for part in path.split("/") if part]
+        try:
+            result = route(rf.get(path), components)
+        except Http404:
+            return None
+        page, args, kwargs = result
+        view = args[0].__name__ if args else None
+        return page.pk, type(page), view, args[1:], kwargs
+
+    for path in paths:
+        ours = found(home.route, path)
+        wagtails = found(lambda request, parts: Page.route(home, request, parts), path)
+        assert ours == wagtails, path
+    assert found(home.route, "/heritage/no-such-page/") is None
