@@ -158,7 +158,7 @@ class Command(BaseCommand):
                     served[scale]["pages"],
                 )
                 rss = served[scale]["worker_mb"]
-                line = f"Worker memory (VmRSS) after every page at {scale}x: {rss:.0f} MB"
+                line = f"Worker memory (VmRSS) after the public pages at {scale}x: {rss:.0f} MB"
                 if served[scale]["worker_pss_mb"]:
                     line += f" (Pss {served[scale]['worker_pss_mb']:.0f} MB)"
                 if rss > MAX_WORKER_MB:
@@ -173,7 +173,7 @@ class Command(BaseCommand):
     def measure_served(self, env, folder, pages, runs):
         """Time the floor and each kind of public page over HTTP under gunicorn: uncached
         (``PAGE_CACHE_SECONDS=0``), then cached on a second server; the worker's memory is
-        read once it has served every page."""
+        read once it has served each kind of page."""
         redis_port = _free_port()
         redis = subprocess.Popen(  # noqa: S603 - a Redis of our own, on a free local port
             [
