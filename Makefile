@@ -41,8 +41,8 @@ messages: $(STAMP) ## Extract translatable strings into locale/zh_Hans (needs ge
 compilemessages: $(STAMP) ## Compile the .po catalogues into the committed .mo files (needs gettext)
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: $(STAMP) ## Query counts and times of every page and service at 1x and 10x demo data
-	$(PY) manage.py bench --scales=1,10
+bench: $(STAMP) ## Query counts, times and budgets of every page at 1x and 10x demo data (under gunicorn too where redis-server is installed)
+	$(PY) manage.py bench --scales=1,10 $$(command -v redis-server >/dev/null && echo --gunicorn)
 
 worker: $(STAMP) ## Run a Celery worker with beat (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A config worker --beat -l info

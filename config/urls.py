@@ -2,10 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core import routing
 from core.cache import cache_anonymous
 from core.views import admin_logout, healthz
 
@@ -35,6 +35,6 @@ urlpatterns += i18n_patterns(
     path("app/academy/", include("academy.urls")),
     path("app/heritage/", include("heritage.urls")),
     path("app/contests/", include("contests.urls")),
-    re_path(r"^((?:[\w\-]+/)*)$", cache_anonymous(wagtail_views.serve), name="wagtail_serve"),
+    re_path(r"^((?:[\w\-]+/)*)$", cache_anonymous(routing.serve), name="wagtail_serve"),
     prefix_default_language=False,
 )

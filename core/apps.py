@@ -12,8 +12,11 @@ class CoreConfig(AppConfig):
         from wagtail.images import get_image_model
         from wagtail.permissions import register_permission_policy
 
-        from . import signals  # noqa: F401
+        from . import restrictions, signals  # noqa: F401 (signals connects receivers)
         from .admin_scope import PrivateCollectionsPolicy
+
+        # View restrictions come from the shared cache (core.restrictions).
+        restrictions.install()
 
         # Images and documents in private collections (evidence photos, children's photos)
         # are for managers only. Runs after wagtail.images and wagtail.documents registered

@@ -12,6 +12,10 @@ page), so a change drops only the pages that show it:
 - apps name the sections a model's rows appear in with :func:`invalidate_on_change`, or call
   :func:`invalidate_pages` after bulk writes.
 
+What many pages show (the menu, the home page's highlights) is kept with :func:`cached_part`
+under the same version numbers, so it is dropped with the pages that show it and also serves
+visitors whose pages are never stored (signed-in users, the first visitor after a change).
+
 When the cache cannot be reached, pages are served uncached: a cache outage never answers 500.
 """
 
@@ -109,6 +113,28 @@ def invalidate_on_change(model, *sections):
     uid = f"page-cache:{model._meta.label}"
     post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ":save")
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid + ":delete")
+
+
+def cached_part(name, build, section=HOME):
+    """``build()``, kept in the shared cache until ``section``'s pages change (any page's, for
+    the home page's section) or ``PAGE_PART_CACHE_SECONDS`` pass, per active language."""
+    seconds = settings.PAGE_PART_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    try:
+        site_version, section_version = _versions(section)
+        key = f"part:{name}:{site_version}.{section_version}:{translation.get_language()}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Page cache unreachable: building %s", name)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, seconds)
+        except Exception:
+            logger.warning("Page cache unreachable: %s not stored", name)
+    return value
 
 
 def _cacheable_request(request):

@@ -3,7 +3,6 @@
 from io import BytesIO
 from pathlib import Path
 
-import segno
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -93,6 +92,8 @@ def draw_certificate(certificate):
     draw.text((140, HEIGHT - 140), f"验证码 {certificate.code}", font=_font(36), fill=INK)
 
     qr_buffer = BytesIO()
+    import segno  # only when a QR code is drawn
+
     segno.make(certificate.get_verification_url(), error="m").save(
         qr_buffer, kind="png", scale=8, border=2
     )

@@ -7,6 +7,7 @@ Each app may have a ``highlights`` module with ``highlight(request)`` returning 
 from dataclasses import dataclass, field
 from functools import cache
 
+from .cache import cached_part
 from .discovery import app_modules
 
 
@@ -34,5 +35,11 @@ def _highlight_modules():
 
 
 def home_highlights(request):
-    highlights = (module.highlight(request) for module in _highlight_modules())
-    return [highlight for highlight in highlights if highlight is not None]
+    """Every section's highlight, kept in the shared cache until a page or row they show
+    changes (``core.cache``): the same for every visitor."""
+
+    def build():
+        highlights = (module.highlight(request) for module in _highlight_modules())
+        return [highlight for highlight in highlights if highlight is not None]
+
+    return cached_part(f"highlights:{request.get_host()}", build)

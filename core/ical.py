@@ -17,7 +17,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from icalendar import Calendar, Event, vDuration
 
 from .spreadsheets import content_disposition
 
@@ -49,6 +48,8 @@ def utc(value):
 
 
 def new_calendar(name, description="", source_url=None):
+    from icalendar import Calendar, vDuration  # a feed's first request pays, not every worker
+
     calendar = Calendar()
     calendar.add("prodid", "-//Fenghua District Federation of Trade Unions//jiangxin//ZH")
     calendar.add("version", "2.0")
@@ -80,6 +81,8 @@ def new_event(
     url=None,
 ):
     tz = local_zone()
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", utc(changed_at))

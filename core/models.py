@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .highlights import home_highlights
+from .routing import route_along_path, site_for_request
 
 __all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity", "PendingTask", "PendingPhoto"]
 
@@ -44,6 +45,11 @@ class HomePage(SectionPage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        return route_along_path(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -199,6 +205,7 @@ def site_identity_for_request(request):
     key = f"site-identity:{version}:{request.get_host()}"
     values = cache.get(key)
     if values is None:
+        site_for_request(request)  # the site from the shared cache, for Wagtail to find
         identity = SiteIdentity.for_request(request)
         values = {field: getattr(identity, field) for field in IDENTITY_FIELDS}
         cache.set(key, values, timeout=None)

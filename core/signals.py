@@ -1,8 +1,8 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.images import get_image_model
-from wagtail.models import Page, UploadedFile
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import Page, PageViewRestriction, Site, UploadedFile
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .cache import invalidate_page, invalidate_pages
 from .models import SiteIdentity, forget_site_identity
@@ -11,6 +11,19 @@ from .photos import clean_wagtail_image
 page_published.connect(invalidate_page, dispatch_uid="core.invalidate_on_publish")
 page_unpublished.connect(invalidate_page, dispatch_uid="core.invalidate_on_unpublish")
 post_delete.connect(invalidate_page, sender=Page, dispatch_uid="core.invalidate_on_delete")
+
+
+def _drop_every_page(**_kwargs):
+    """A moved page changes addresses and menus; a view restriction, what the public sees; a
+    site, which pages a host serves."""
+    invalidate_pages()
+
+
+post_page_move.connect(_drop_every_page, dispatch_uid="core.invalidate_on_move")
+post_save.connect(_drop_every_page, sender=PageViewRestriction, dispatch_uid="core.restrict")
+post_delete.connect(_drop_every_page, sender=PageViewRestriction, dispatch_uid="core.unrestrict")
+post_save.connect(_drop_every_page, sender=Site, dispatch_uid="core.site_saved")
+post_delete.connect(_drop_every_page, sender=Site, dispatch_uid="core.site_deleted")
 
 
 def identity_changed(created=False, **_kwargs):

@@ -1,11 +1,16 @@
-"""Readable web addresses for pages titled in Chinese: pinyin, not ``lesson-2``."""
+"""Readable web addresses for pages titled in Chinese: pinyin, not ``lesson-2``.
+
+pypinyin is imported when a slug is made: its dictionaries take some 50 MB, which a web
+worker serving pages never needs.
+"""
 
 from django.utils.text import slugify
-from pypinyin import Style, lazy_pinyin
 
 
 def readable_slug(title, max_length=60):
     """``蓝印扎染：第一课`` → ``lan-yin-za-ran-di-yi-ke``; Latin letters and digits stay."""
+    from pypinyin import Style, lazy_pinyin
+
     words = lazy_pinyin(title, style=Style.NORMAL, errors=lambda chars: [chars])
     slug = slugify("-".join(words))
     return slug[:max_length].rstrip("-")

@@ -8,7 +8,6 @@ without a confirmed device never meets any of this.
 
 from base64 import b32encode
 
-import segno
 from django.contrib.auth import logout
 from django.db import transaction
 from django.utils.safestring import mark_safe
@@ -86,6 +85,8 @@ def pending_device(user):
 def qr_code_svg(device):
     """The device's otpauth:// address as an inline SVG QR code, drawn here. Black on white
     whatever the admin's theme, or a dark theme hides it from the phone's camera."""
+    import segno  # only when a QR code is drawn
+
     qr = segno.make(device.config_url, error="m")
     svg = qr.svg_inline(scale=4, border=4, dark="#000", light="#fff")
     return mark_safe(svg)  # segno's own markup: nothing a user typed is in it

@@ -246,6 +246,8 @@ CACHES = {
 }
 # Anonymous pages are cached this long, and dropped as soon as anything is published.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+# The parts many pages share (menu, home highlights), for visitors whose pages are not stored.
+PAGE_PART_CACHE_SECONDS = int(env("PAGE_PART_CACHE_SECONDS", "600"))
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")

@@ -4,7 +4,10 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
+
+from core.cache import cached_part
 
 from ..models import CraftPage, Kindergarten, PlanEntry, Season, Session
 
@@ -80,7 +83,12 @@ def coverage_matrix(season=None, kindergartens=None):
 
 
 def programme_overview(page):
-    """The public programme page's data: seasons, crafts, kindergartens, the matrix."""
+    """The public programme page's data: seasons, crafts, kindergartens, the matrix.
+
+    The matrix is the same for every visitor: it is kept in the shared cache, drawn
+    (``matrix_html``), until the programme's pages, sessions, plan, seasons or kindergartens
+    change (``heritage.apps``).
+    """
     season = Season.current()
     crafts = list(
         CraftPage.objects.child_of(page)
@@ -89,12 +97,23 @@ def programme_overview(page):
         .select_related("craftsman", "base_kindergarten")
         .order_by("path")
     )
+    matrix, matrix_html = cached_part(
+        f"coverage-matrix:{season.pk if season else ''}",
+        lambda: _drawn_matrix(season),
+        section="heritage",
+    )
     return {
+        "matrix": matrix,
+        "matrix_html": matrix_html,
         "seasons": list(Season.objects.all()),
         "current_season": season,
         "crafts": crafts,
         "kindergartens": list(
             Kindergarten.objects.prefetch_related("craft_bases").order_by("name")
         ),
-        "matrix": coverage_matrix(season),
     }
+
+
+def _drawn_matrix(season):
+    matrix = coverage_matrix(season)
+    return matrix, render_to_string("heritage/_matrix.html", {"matrix": matrix})
