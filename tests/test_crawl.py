@@ -7,6 +7,10 @@ may not follow), nor out of the page's language except the language switch; ever
 names its language, has a title of its own and exactly one <h1>, and its labels and ARIA
 attributes point at ids that exist (once); anonymous pages never show a child's name nor an
 entrant's phone number. Failures name the URL and the page that linked to it.
+
+The HTML of every page reached (one per URL pattern, role and language) and the 404 page is then
+checked by the W3C Nu Html Checker in one batch (``test_every_page_is_valid_html``, last in this
+module); run alone, that test crawls for itself.
 """
 
 import re
@@ -20,7 +24,8 @@ from django.db.models.functions import Cast, Concat
 from contests.models import Entrant
 from core.demo import DEMO_LOGINS
 from heritage.models import Child
-from tests.crawler import Crawler
+from tests.crawler import Crawler, pattern_of
+from tests.validators import nu_errors
 
 ROLES = [None, *DEMO_LOGINS]
 # Chinese, the site's first language, is explored deeper (up to three URLs of one pattern, so
@@ -30,6 +35,8 @@ LIMIT = 150
 # Links that answer 404 on purpose (none so far).
 DELIBERATE_404 = ()
 CHILD_MARK = "童名标记"
+# The pages the crawls reached, for the Nu Html Checker: (label, URL pattern) -> (URL, HTML).
+REACHED = {}
 
 
 def crawl_as(client, username, language, starts, per_pattern=1, limit=LIMIT):
@@ -75,6 +82,11 @@ def page_problems(crawl, language):
             texts = [h.get_text(" ", strip=True) for h in headings]
             problems.append(f"{len(headings)} <h1> {texts} at {crawl.where(visit.url)}")
     return problems
+
+
+def keep_for_validation(crawl):
+    for visit in crawl.html_pages():
+        REACHED.setdefault((crawl.label, pattern_of(visit.url)), (visit.url, visit.html))
 
 
 def id_problems(soup):
@@ -134,10 +146,32 @@ def test_crawl(client, demo_data, username):
         counts.append(f"{language}: {len(crawl.visits)} URLs, {len(crawl.links)} links")
         assert len(crawl.html_pages()) > 5, f"the crawl reached too little: {crawl.visits.keys()}"
         problems += page_problems(crawl, language)
+        keep_for_validation(crawl)
         if username is None:
             problems += leaks(crawl, children, phones)
     print(f"{username or 'anonymous'}: " + "; ".join(counts))
     assert not problems, "\n".join(problems)
+
+
+def test_every_page_is_valid_html(client, demo_data):
+    """No page, as any role in either language, has an error by the W3C Nu Html Checker."""
+    client.raise_request_exception = False
+    for username in ROLES:
+        for language, starts, _per_pattern in LANGUAGES:
+            label = f"{username or 'anonymous'}, {language}"
+            if not any(key[0] == label for key in REACHED):  # run alone: crawl for itself
+                client.logout()
+                keep_for_validation(crawl_as(client, username, language, starts))
+    client.logout()
+    pages = {f"{url} [{label}]": html for (label, _pattern), (url, html) in REACHED.items()}
+    for missing in ("/no-such-page/", "/en/no-such-page/"):
+        response = client.get(missing)
+        assert response.status_code == 404
+        pages[f"{missing} [404]"] = response.content.decode()
+    errors = nu_errors(pages)
+    report = [f"{name}\n  " + "\n  ".join(found) for name, found in sorted(errors.items())]
+    print(f"Nu Html Checker: {len(pages)} pages, {len(errors)} with errors")
+    assert not errors, "\n".join(report)
 
 
 # ------------------------------------------------- the checks themselves can fail
