@@ -14,6 +14,7 @@ module); run alone, that test crawls for itself.
 """
 
 import re
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -168,9 +169,11 @@ def test_every_page_is_valid_html(client, demo_data):
         response = client.get(missing)
         assert response.status_code == 404
         pages[f"{missing} [404]"] = response.content.decode()
+    started = time.monotonic()
     errors = nu_errors(pages)
+    took = time.monotonic() - started
     report = [f"{name}\n  " + "\n  ".join(found) for name, found in sorted(errors.items())]
-    print(f"Nu Html Checker: {len(pages)} pages, {len(errors)} with errors")
+    print(f"Nu Html Checker: {len(pages)} pages in {took:.0f}s, {len(errors)} with errors")
     assert not errors, "\n".join(report)
 
 
