@@ -218,3 +218,13 @@ def test_the_leak_check_finds_a_name_or_a_phone(client):
     crawl.visits["/x/"] = Visit("/x/", "/", 200, "text/html", html)
     problems = "\n".join(leaks(crawl, set(), {"13800001234"}))
     assert f"{CHILD_MARK}12号" in problems and "13800001234" in problems
+
+
+def test_the_nu_checker_reports_an_error_per_page():
+    good = (
+        '<!DOCTYPE html><html lang="en"><head><title>ok</title></head><body><p>ok</p></body></html>'
+    )
+    bad = '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><small><ul><li>a</ul>'
+    errors = nu_errors({"/good/": good, "/bad/": bad})
+    assert list(errors) == ["/bad/"]
+    assert any("“ul” not allowed as child of element “small”" in e for e in errors["/bad/"])

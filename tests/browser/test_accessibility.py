@@ -302,3 +302,13 @@ def test_the_section_menu_fits_a_phone(live_demo, phone_page, path):
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, link.inner_text()
         clipped = link.evaluate("a => a.scrollWidth > a.clientWidth")
         assert not clipped, f"{link.inner_text()!r} is cut"
+
+
+def test_axe_reports_serious_violations(phone_page):
+    phone_page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        '<p style="color:#aaa;background:#fff">faint</p>'
+        '<div role="status"><li>loose</li></div></main></body></html>'
+    )
+    found = "\n".join(axe_violations(phone_page))
+    assert "color-contrast (serious)" in found and "listitem (serious)" in found
