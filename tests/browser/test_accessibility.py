@@ -7,8 +7,8 @@ A/AA, which GB/T 37668 follows, and axe's best practices) on the first page of e
 the next, except each role's workspace and home page). Serious and critical violations fail.
 English is walked for anonymous visitors and, for each login, from the workspace a few pages
 deep. A few states the walks do not reach are checked too: the 404 page, a roll call with a child
-marked late (on every roll call walked), a refused form with its message, an objection as the
-organizers read it.
+marked late (on every roll call walked), a cancelled session's card, a refused form with its
+message, an objection as the organizers read it.
 
 The phone's small links (language switch, logout, footer, breadcrumb, downloads) are at least
 44 px tall, and the section menu fits the screen in both languages.
@@ -167,6 +167,18 @@ def test_states_no_link_leads_to_pass_axe(live_demo, phone_page):
         response = phone_page.goto(live_demo + path)
         assert response.status == 404
         problems += [f"{path}: {found}" for found in axe_violations(phone_page, source)]
+
+    # A cancelled session's card (the demo cancels a few past sessions): back week by week.
+    log_in(phone_page, live_demo, "demo-manager")
+    phone_page.goto(live_demo + "/app/heritage/my-week/")
+    for _week in range(30):
+        if phone_page.locator(".session-card--cancelled").count():
+            break
+        phone_page.locator(".week-nav a").first.click()
+        phone_page.wait_for_load_state()
+    expect(phone_page.locator(".session-card--cancelled").first).to_be_visible()
+    problems += [f"cancelled card: {found}" for found in axe_violations(phone_page, source)]
+    phone_page.context.clear_cookies()
 
     # An objection as the organizers see it (no link in the walks' first contests leads there).
     log_in(phone_page, live_demo, "demo-organizer")
