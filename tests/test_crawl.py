@@ -7,9 +7,14 @@ may not follow), nor out of the page's language except the language switch; ever
 names its language, has a title of its own and exactly one <h1>, and its labels and ARIA
 attributes point at ids that exist (once); anonymous pages never show a child's name nor an
 entrant's phone number. Failures name the URL and the page that linked to it.
+
+The HTML of every page reached (one per URL pattern, role and language) and the 404 page is then
+checked by the W3C Nu Html Checker in one batch (``test_every_page_is_valid_html``, last in this
+module); run alone, that test crawls for itself.
 """
 
 import re
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -20,7 +25,8 @@ from django.db.models.functions import Cast, Concat
 from contests.models import Entrant
 from core.demo import DEMO_LOGINS
 from heritage.models import Child
-from tests.crawler import Crawler
+from tests.crawler import Crawler, pattern_of
+from tests.validators import nu_errors
 
 ROLES = [None, *DEMO_LOGINS]
 # Chinese, the site's first language, is explored deeper (up to three URLs of one pattern, so
@@ -30,6 +36,8 @@ LIMIT = 150
 # Links that answer 404 on purpose (none so far).
 DELIBERATE_404 = ()
 CHILD_MARK = "童名标记"
+# The pages the crawls reached, for the Nu Html Checker: (label, URL pattern) -> (URL, HTML).
+REACHED = {}
 
 
 def crawl_as(client, username, language, starts, per_pattern=1, limit=LIMIT):
@@ -75,6 +83,11 @@ def page_problems(crawl, language):
             texts = [h.get_text(" ", strip=True) for h in headings]
             problems.append(f"{len(headings)} <h1> {texts} at {crawl.where(visit.url)}")
     return problems
+
+
+def keep_for_validation(crawl):
+    for visit in crawl.html_pages():
+        REACHED.setdefault((crawl.label, pattern_of(visit.url)), (visit.url, visit.html))
 
 
 def id_problems(soup):
@@ -134,10 +147,34 @@ def test_crawl(client, demo_data, username):
         counts.append(f"{language}: {len(crawl.visits)} URLs, {len(crawl.links)} links")
         assert len(crawl.html_pages()) > 5, f"the crawl reached too little: {crawl.visits.keys()}"
         problems += page_problems(crawl, language)
+        keep_for_validation(crawl)
         if username is None:
             problems += leaks(crawl, children, phones)
     print(f"{username or 'anonymous'}: " + "; ".join(counts))
     assert not problems, "\n".join(problems)
+
+
+def test_every_page_is_valid_html(client, demo_data):
+    """No page, as any role in either language, has an error by the W3C Nu Html Checker."""
+    client.raise_request_exception = False
+    for username in ROLES:
+        for language, starts, _per_pattern in LANGUAGES:
+            label = f"{username or 'anonymous'}, {language}"
+            if not any(key[0] == label for key in REACHED):  # run alone: crawl for itself
+                client.logout()
+                keep_for_validation(crawl_as(client, username, language, starts))
+    client.logout()
+    pages = {f"{url} [{label}]": html for (label, _pattern), (url, html) in REACHED.items()}
+    for missing in ("/no-such-page/", "/en/no-such-page/"):
+        response = client.get(missing)
+        assert response.status_code == 404
+        pages[f"{missing} [404]"] = response.content.decode()
+    started = time.monotonic()
+    errors = nu_errors(pages)
+    took = time.monotonic() - started
+    report = [f"{name}\n  " + "\n  ".join(found) for name, found in sorted(errors.items())]
+    print(f"Nu Html Checker: {len(pages)} pages in {took:.0f}s, {len(errors)} with errors")
+    assert not errors, "\n".join(report)
 
 
 # ------------------------------------------------- the checks themselves can fail
@@ -181,3 +218,13 @@ def test_the_leak_check_finds_a_name_or_a_phone(client):
     crawl.visits["/x/"] = Visit("/x/", "/", 200, "text/html", html)
     problems = "\n".join(leaks(crawl, set(), {"13800001234"}))
     assert f"{CHILD_MARK}12号" in problems and "13800001234" in problems
+
+
+def test_the_nu_checker_reports_an_error_per_page():
+    good = (
+        '<!DOCTYPE html><html lang="en"><head><title>ok</title></head><body><p>ok</p></body></html>'
+    )
+    bad = '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><small><ul><li>a</ul>'
+    errors = nu_errors({"/good/": good, "/bad/": bad})
+    assert list(errors) == ["/bad/"]
+    assert any("“ul” not allowed as child of element “small”" in e for e in errors["/bad/"])

@@ -1,7 +1,6 @@
 """Private calendar feeds: the subscription page, revoking an address, and the feed itself."""
 
 import re
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404
@@ -26,8 +25,7 @@ def feeds(request):
     for feed in feeds_for(request.user):
         url = request.build_absolute_uri(feed.get_absolute_url())
         webcal = "webcal://" + url.split("://", 1)[1]
-        google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
-        items.append({"feed": feed, "url": url, "webcal": webcal, "google": google})
+        items.append({"feed": feed, "url": url, "webcal": webcal})
     return render(request, "heritage/feeds.html", {"items": items})
 
 

@@ -9,6 +9,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -302,10 +303,19 @@ def test_revoked_and_orphaned_feeds_are_404(client, world):
 
 
 def test_feeds_page_explains_each_calendar_app(client, world):
+    """Subscribe (webcal) and download (.ics) for every feed, and no service that mainland
+    China cannot reach (Google Calendar)."""
     client.force_login(world.teacher)
     html = client.get(reverse("heritage:feeds")).content.decode()
-    assert "calendar.google.com/calendar/r?cid=webcal%3A%2F%2F" in html
-    for app in ("Google", "Outlook", "Thunderbird"):
+    soup = BeautifulSoup(html, "html.parser")
+    feeds = soup.select(".feed-list > li")
+    assert feeds
+    for feed in feeds:
+        url = feed.select_one("input.feed-url")["value"]
+        assert feed.select_one(f'a[href="webcal://{url.split("://", 1)[1]}"]')
+        assert feed.select_one(f'a[href="{url}"][download$=".ics"]')
+    assert "google" not in html.lower()
+    for app in ("iPhone", "Outlook", "Thunderbird"):
         assert app in html
 
 
@@ -401,7 +411,8 @@ def test_academy_pages_offer_webcal_and_https_links(client, activities):
     for path in ("/academy/", "/academy/masters/"):
         html = client.get(path).content.decode()
         assert f'href="webcal://testserver{ics}"' in html, path
-        assert f'href="http://testserver{ics}"' in html, path
+        assert f'href="http://testserver{ics}" download="activities.ics"' in html, path
+        assert "google" not in html.lower(), path
 
 
 def test_feed_queries_do_not_grow_with_sessions(client, world):
