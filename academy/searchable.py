@@ -1,12 +1,11 @@
 """What the academy makes findable: model workers and folk craftsmen, innovation studios and
 activities."""
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import pgettext_lazy
 
-from core.search import PAGE_FIELDS, Hit, SearchKind, plain
+from core.search import PAGE_FIELDS, Hit, SearchKind, plain, tagged
 
 from .models import ActivityPage, ProfilePage, StudioPage, StudioTradeTag
 
@@ -37,16 +36,12 @@ def find_people(search):
     ]
 
 
-def _trade_tagged(term):
-    return Exists(
-        StudioTradeTag.objects.filter(content_object=OuterRef("pk"), tag__name__icontains=term)
-    )
-
-
 def find_studios(search):
     studios = (
         search.pages(StudioPage)
-        .filter(search.matching((*PAGE_FIELDS, "place", "focus"), related=(_trade_tagged,)))
+        .filter(
+            search.matching((*PAGE_FIELDS, "place", "focus"), related=(tagged(StudioTradeTag),))
+        )
         .order_by(search.title_first(), "path")[: search.fetch_size]
     )
     return [

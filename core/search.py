@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -254,3 +254,15 @@ def search(request, raw_query, per_page=PAGE_SIZE):
         groups=list(groups.values()),
         counts=[(label, total, capped) for _key, label, total, capped in counts],
     )
+
+
+def tagged(through):
+    """A ``related`` condition for :meth:`Search.matching`: the page carries a tag (through the
+    ``TaggedItemBase`` model ``through``) whose name contains the term."""
+
+    def condition(term):
+        return Exists(
+            through.objects.filter(content_object=OuterRef("pk"), tag__name__icontains=term)
+        )
+
+    return condition

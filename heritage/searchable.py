@@ -1,18 +1,11 @@
 """What the heritage programme makes findable: its lessons and its crafts (never a child:
 kindergartens' class groups and children are not searched at all)."""
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import pgettext, pgettext_lazy
 
-from core.search import PAGE_FIELDS, Hit, SearchKind, plain
+from core.search import PAGE_FIELDS, Hit, SearchKind, plain, tagged
 
 from .models import CraftPage, LessonPage, LessonTag
-
-
-def _tagged(term):
-    return Exists(
-        LessonTag.objects.filter(content_object=OuterRef("pk"), tag__name__icontains=term)
-    )
 
 
 def find_lessons(search):
@@ -20,7 +13,7 @@ def find_lessons(search):
         search.pages(LessonPage)
         .filter(
             search.matching(
-                (*PAGE_FIELDS, "goals", "materials", "safety_notes"), related=(_tagged,)
+                (*PAGE_FIELDS, "goals", "materials", "safety_notes"), related=(tagged(LessonTag),)
             )
         )
         .order_by(search.title_first(), "path")[: search.fetch_size]
