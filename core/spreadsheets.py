@@ -14,6 +14,7 @@
 listings); ``csv_response``/``xlsx_response`` serve hand-built rows.
 """
 
+import codecs
 import csv
 import datetime
 import decimal
@@ -115,10 +116,11 @@ class _Echo:
 
 
 def csv_chunks(headers, rows, number_formats=None, language=None):
-    """The header row, then each row, as RFC 4180 UTF-8 text (CRLF, minimal quoting).
+    """The header row, then each row, as RFC 4180 UTF-8 text (CRLF, minimal quoting), after a
+    byte-order mark.
 
-    No byte-order mark: every CSV reader takes plain UTF-8, and the header's first column stays
-    exactly its name. Excel users on Chinese Windows take the XLSX beside it.
+    Excel and WPS on Chinese Windows read a CSV without the mark as GBK, and LibreOffice asks
+    or guesses: the mark makes each of them read UTF-8. Programs read it with ``utf-8-sig``.
 
     The rows are read while the body streams, after the view returned: the request's
     language is kept for them.
@@ -127,7 +129,7 @@ def csv_chunks(headers, rows, number_formats=None, language=None):
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     headers = [neutralise(force_str(h)) for h in headers]
     with translation.override(language or translation.get_language()):
-        yield writer.writerow(headers).encode("utf-8")
+        yield codecs.BOM_UTF8 + writer.writerow(headers).encode("utf-8")
         for row in rows:
             cells = [csv_text(value, number_formats.get(i)) for i, value in enumerate(row)]
             yield writer.writerow(cells).encode("utf-8")

@@ -95,7 +95,7 @@ def test_teacher_schedules_takes_the_roll_reports_exports_and_subscribes(
         phone.get_by_role("link", name="Download CSV").click()
     path = tmp_path / "attendance.csv"
     download_info.value.save_as(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "date,kindergarten,class group,craft,lesson,child,status"
     assert any(line.endswith(",absent") for line in lines[1:])
 

@@ -1,6 +1,7 @@
 """The CSV and XLSX downloads as Excel (Chinese Windows), WPS and LibreOffice open them.
 
-CSV: plain UTF-8 without a byte-order mark, RFC 4180 (CRLF, quoted commas, quotes and
+CSV: UTF-8 after a byte-order mark (so Excel and WPS on Chinese Windows and LibreOffice read
+it as UTF-8; LibreOffice itself opens one in a test), RFC 4180 (CRLF, quoted commas, quotes and
 line breaks). XLSX: opened with openpyxl, typed cells,
 bold header, widths, a sheet title. Both: user text that starts like a formula stays text.
 Content-Disposition: an ASCII ``filename`` and an RFC 5987 ``filename*`` for Chinese names.
@@ -32,8 +33,8 @@ def read_csv(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = response.getvalue()
-    assert not body.startswith(b"\xef\xbb\xbf"), "no byte-order mark before the header"
-    text = body.decode("utf-8")
+    assert body.startswith(b"\xef\xbb\xbf"), "a byte-order mark before the header"
+    text = body.decode("utf-8-sig")
     # RFC 4180: every record ends with CRLF; a bare LF only inside a quoted field.
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text, newline="")))
