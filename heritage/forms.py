@@ -127,11 +127,15 @@ class ScheduleForm(forms.Form):
         self.fields["lesson"].craft_titles = dict(
             CraftPage.objects.live().values_list("path", "title")
         )
+        kindergartens = Kindergarten.objects.for_user(user)
         self.fields["class_group"].queryset = ClassGroup.objects.filter(
-            kindergarten__in=Kindergarten.objects.for_user(user)
+            kindergarten__in=kindergartens
         ).select_related("kindergarten")
         self.fields["craftsman"].queryset = people(CRAFTSMAN)
-        self.fields["teacher"].queryset = people(TEACHER)
+        # The teachers of the kindergartens the user schedules for, not every teacher.
+        self.fields["teacher"].queryset = (
+            people(TEACHER).filter(kindergartens__in=kindergartens).distinct()
+        )
 
     def clean(self):
         data = super().clean()
@@ -157,6 +161,19 @@ class ScheduleForm(forms.Form):
             and not class_group.kindergarten.teachers.filter(pk=teacher.pk).exists()
         ):
             self.add_error("teacher", _("This teacher does not teach at that kindergarten."))
+        if class_group and lesson and lesson.age_band != class_group.age_band:
+            self.add_error(
+                "lesson",
+                _(
+                    "This lesson is for %(lesson_band)s; %(class_group)s is %(class_band)s."
+                    " Choose a lesson of the class group's age band."
+                )
+                % {
+                    "lesson_band": lesson.get_age_band_display(),
+                    "class_group": class_group.name,
+                    "class_band": class_group.get_age_band_display(),
+                },
+            )
         if data.get("repeat"):
             if not data.get("weekdays"):
                 self.add_error("weekdays", _("Choose at least one weekday."))

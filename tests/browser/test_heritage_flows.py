@@ -25,8 +25,14 @@ def test_teacher_schedules_takes_the_roll_reports_exports_and_subscribes(
     monday = today + datetime.timedelta(days=21 - today.weekday())
 
     def fill_series():
-        phone.select_option("select[name=lesson]", index=1)
         phone.select_option("select[name=class_group]", index=1)
+        class_group = phone.locator("select[name=class_group] option:checked").inner_text()
+        band = {"小": "Small class", "中": "Middle class", "大": "Large class"}[
+            class_group.split(" · ")[1][0]
+        ]
+        lessons = phone.locator("select[name=lesson] option").all_inner_texts()
+        # Only a lesson of the class group's age band is accepted.
+        phone.select_option("select[name=lesson]", label=next(t for t in lessons if band in t))
         phone.select_option("select[name=craftsman]", label="应守拙")
         phone.fill("input[name=day]", monday.isoformat())
         phone.fill("input[name=start_time]", "16:30")

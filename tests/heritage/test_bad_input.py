@@ -213,3 +213,33 @@ def test_a_roll_call_reason_with_a_nul_byte_is_refused(client, world):
     assert response.status_code == 400
     assert "Null characters are not allowed." in response.content.decode()
     assert not world.session.attendance.exists()
+
+
+def test_a_lesson_of_another_age_band_is_refused(client, world):
+    from heritage.models import AgeBand
+    from tests.factories.heritage import make_lesson
+
+    small = make_lesson(world.craft, title="扎染小手帕", age_band=AgeBand.SMALL, slug="small-one")
+    client.force_login(world.teacher)
+    count = Session.objects.count()
+    response = client.post(
+        en("heritage:session_new"),
+        {
+            "lesson": small.pk,
+            "class_group": world.class_group.pk,
+            "teacher": world.teacher.pk,
+            "day": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "start_time": "10:00",
+            "end_time": "10:40",
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose a lesson of the class group&#x27;s age band" in response.content.decode()
+    assert Session.objects.count() == count
+
+
+def test_the_teacher_list_offers_only_the_kindergartens_own_teachers(client, world):
+    client.force_login(world.teacher)
+    form = client.get(en("heritage:session_new")).context["form"]
+    offered = set(form.fields["teacher"].queryset)
+    assert world.teacher in offered and world.teacher2 not in offered
