@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
@@ -29,8 +30,17 @@ def open_contest(page, base, title_part):
 
 
 def fits(page):
-    """Nothing wider than the screen (tables scroll inside their own box)."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    """Nothing wider than the screen (tables scroll inside their own box).
+
+    Measured once the page a click led to has loaded: a navigation still under way replaces
+    the document between the two steps, and the measure is then taken again."""
+    for _attempt in range(5):
+        page.wait_for_load_state()
+        try:
+            return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        except PlaywrightError:
+            page.wait_for_timeout(200)
+    raise AssertionError(f"{page.url} never finished loading")
 
 
 def test_organizer_imports_entrants_and_assigns_judges(live_demo, tablet, screenshot, tmp_path):
