@@ -11,11 +11,6 @@ from core.holidays import HOLIDAY, MAKEUP, WORK, calendar_between
 from core.refusals import Refused
 
 
-def is_class_day(day):
-    """Whether ``day`` is a working day on China's official calendar (one query)."""
-    return calendar_between(day, day).is_class_day(day)
-
-
 @dataclass
 class SeriesPlan:
     dates: list = field(default_factory=list)

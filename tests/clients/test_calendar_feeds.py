@@ -15,8 +15,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from academy.models import ActivityPage, TrackPage
+from core.holidays import calendar_between
 from heritage.models import FeedToken, Session
-from heritage.services import series
 from tests.factories.heritage import SessionFactory, at
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,8 @@ def event_by_uid(events, uid):
 
 def next_class_day(after):
     day = after + datetime.timedelta(days=1)
-    while not series.is_class_day(day):
+    calendar = calendar_between(day, day + datetime.timedelta(days=30))
+    while not calendar.is_class_day(day):
         day += datetime.timedelta(days=1)
     return day
 
