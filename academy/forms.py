@@ -54,7 +54,7 @@ class EntryForm(forms.Form):
     skills = TagField(
         label=_("Skills practised"),
         required=False,
-        help_text=_("Separate skills with commas."),
+        help_text=_("Separate skills with commas, 、 or ；."),
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

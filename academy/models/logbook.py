@@ -43,7 +43,7 @@ class LogEntry(models.Model):
         through=SkillTag,
         verbose_name=_("skills practised"),
         blank=True,
-        help_text=_("Separate skills with commas."),
+        help_text=_("Separate skills with commas, 、 or ；."),
     )
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
     reflection = models.TextField(_("apprentice's reflection"), blank=True, max_length=4000)

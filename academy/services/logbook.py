@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from taggit.models import Tag
@@ -119,6 +120,22 @@ def _set_skills(entry, names, created):
         if name not in tags:  # a new skill: rare, and at most MAX_SKILLS_PER_ENTRY of them
             tags[name] = Tag.objects.create(name=name)
     SkillTag.objects.bulk_create(SkillTag(content_object=entry, tag=tags[name]) for name in names)
+
+
+def skill_suggestions(pairing, limit=24):
+    """Skills to offer while typing: the trade framework's competencies first, then the skills
+    most often logged in this trade's pairings (two queries)."""
+    names = list(
+        pairing.trade.competencies.order_by("sort_order", "pk").values_list("name", flat=True)
+    )
+    used = (
+        Tag.objects.filter(academy_skilltag_items__content_object__pairing__trade=pairing.trade)
+        .annotate(uses=Count("academy_skilltag_items"))
+        .order_by("-uses", "name")
+        .values_list("name", flat=True)[:limit]
+    )
+    names.extend(used)
+    return list(dict.fromkeys(names))[:limit]
 
 
 def ensure_pairing_open(pairing):

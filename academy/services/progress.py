@@ -1,6 +1,7 @@
 """A pairing's progress: its competency map, hours over time and skills practised."""
 
 import datetime
+import math
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
@@ -64,7 +65,17 @@ def hours_series(pairing):
         "monthly": per_month,
         "cumulative": cumulative,
         "target": float(pairing.target_hours),
+        "axis_max": axis_ceiling(max(float(pairing.target_hours), float(total))),
     }
+
+
+def axis_ceiling(value):
+    """A round top for a chart's axis at or above ``value`` (10 → 10, 120 → 150, 3.2 → 3.5),
+    so that the target line is always inside the chart."""
+    if value <= 0:
+        return 1
+    step = 10 ** math.floor(math.log10(value)) / 2
+    return round(math.ceil(value / step) * step, 6)
 
 
 def skills_series(pairing, limit=12):

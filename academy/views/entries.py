@@ -19,6 +19,7 @@ from ..services.logbook import (
     ensure_entry_open,
     ensure_pairing_open,
     save_entry,
+    skill_suggestions,
 )
 from .common import entry_rows, pairing_rows, refused
 
@@ -94,6 +95,7 @@ def _entry_form(request, pairing, entry):
             "form": form,
             "photos": entry.photos.all() if entry is not None else [],
             "pending_photos": pending_photos,
+            "skill_suggestions": skill_suggestions(pairing),
         },
         status=status,
     )

@@ -347,6 +347,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Nothing loads from services unreachable from mainland China: no gravatar.com avatars.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
+# Tag fields split on 、，； as well as commas (core.tags).
+TAGGIT_TAGS_FROM_STRING = "core.tags.parse_tags"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

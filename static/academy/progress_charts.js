@@ -18,7 +18,7 @@
             legend: { bottom: 0 },
             grid: { left: 40, right: 16, top: 24, bottom: 56, containLabel: true },
             xAxis: { type: "category", data: hours.labels },
-            yAxis: { type: "value" },
+            yAxis: { type: "value", max: hours.axis_max },
             series: [
                 { name: labels.monthly, type: "bar", data: hours.monthly, itemStyle: { color: "#1f3f77" } },
                 {

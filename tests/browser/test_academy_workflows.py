@@ -73,6 +73,45 @@ def test_mentor_logs_a_session_with_a_photo_on_a_phone(live_demo, phone, screens
         assert response.status == 404, url
 
 
+def test_skills_typed_with_a_chinese_keyboard_chart_separately(live_demo, phone, screenshot):
+    log_in(phone, live_demo, "demo-mentor2")
+    phone.goto(live_demo + "/app/academy/my/")
+    phone.locator(".pairing-card__title").first.click()
+    phone.wait_for_url(re.compile(r"/app/academy/pairings/\d+/$"))
+    pairing_url = phone.url
+    phone.get_by_role("link", name="记录带徒").first.click()
+    phone.fill("input[name=hours]", "2")
+    phone.fill("input[name=skills]", "打版，验片、推版")
+    chip = phone.locator(".skill-suggestions button.chip").first
+    suggested = chip.inner_text()
+    chip.click()
+    assert chip.get_attribute("aria-pressed") == "true"
+    assert suggested in phone.input_value("input[name=skills]")
+    screenshot(phone, "skills")
+    phone.get_by_role("button", name="保存记录").click()
+    phone.wait_for_url(pairing_url)
+    phone.wait_for_function(
+        "() => window.echarts && echarts.getInstanceByDom(document.getElementById('skills-chart'))"
+    )
+    labels = phone.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('skills-chart'))"
+        ".getOption().yAxis[0].data"
+    )
+    assert {"打版", "验片", "推版", suggested} <= set(labels)
+    assert not any("，" in label or "、" in label for label in labels)
+    # The hours chart's axis reaches the target, so the target line shows.
+    top, target = phone.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.getElementById('hours-chart'));
+            const axis = chart.getModel().getComponent('yAxis').axis;
+            return [axis.scale.getExtent()[1], JSON.parse(
+                document.getElementById('hours-data').textContent).target];
+        }"""
+    )
+    assert target > 0 and top >= target
+    screenshot(phone, "charts")
+
+
 def test_apprentice_confirms_an_entry(live_demo, phone, screenshot):
     log_in(phone, live_demo, "demo-apprentice")
     phone.goto(live_demo + "/workspace/")
