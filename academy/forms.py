@@ -228,6 +228,15 @@ class StatusForm(forms.Form):
         return cleaned
 
 
+class PublicityForm(forms.Form):
+    """The apprentice's agreement to be named on the mentor's public profile."""
+
+    shown = forms.BooleanField(
+        label=_("Show my name on my mentor's public profile and on the honours roll"),
+        required=False,
+    )
+
+
 class PairingAdminForm(WagtailAdminModelForm):
     """Managers create pairings in the admin; the competencies must belong to the trade."""
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pairings/<int:pk>/", pairings.pairing_detail, name="pairing"),
     path("pairings/<int:pk>/log/", entries.entry_create, name="entry_create"),
     path("pairings/<int:pk>/status/", pairings.pairing_status, name="pairing_status"),
+    path("pairings/<int:pk>/publicity/", pairings.pairing_publicity, name="pairing_publicity"),
     path("pairings/<int:pk>/complete/", pairings.pairing_complete, name="pairing_complete"),
     path(
         "pairings/<int:pk>/logbook.<str:format>",

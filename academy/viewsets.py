@@ -67,6 +67,7 @@ class PairingViewSet(ScopedSnippetViewSet):
         FieldRowPanel([FieldPanel("target_hours"), FieldPanel("target_level")]),
         FieldPanel("competencies"),
         FieldPanel("goals"),
+        FieldPanel("shown_on_mentor_profile"),
         FieldRowPanel([FieldPanel("status"), FieldPanel("break_reason")]),
     ]
 

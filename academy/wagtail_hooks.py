@@ -25,6 +25,11 @@ def register_academy_log_actions(actions):
         _("Mentor removed an evidence photo from the entry"),
     )
     actions.register_action(
+        "academy.publicity",
+        _("Change the apprentice's agreement to be named"),
+        _("Apprentice changed whether they are named on the mentor's profile"),
+    )
+    actions.register_action(
         "academy.complete_pairing", _("Complete pairing"), _("Manager completed the pairing")
     )
 

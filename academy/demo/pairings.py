@@ -115,6 +115,7 @@ def seed_pairings(ctx, trades, studios, mentors, today):
                     "on_break": Pairing.Status.ON_BREAK,
                 }.get(kind, Pairing.Status.ACTIVE),
                 break_reason="单位生产旺季，暂停两个月" if kind == "on_break" else "",
+                shown_on_mentor_profile=i % 3 != 2,
             )
         )
     pairings = Pairing.objects.bulk_create(pairings)

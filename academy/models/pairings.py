@@ -132,6 +132,11 @@ class Pairing(models.Model):
     )
     break_reason = models.CharField(_("reason for the break"), max_length=300, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    shown_on_mentor_profile = models.BooleanField(
+        _("named on the mentor's public profile"),
+        default=False,
+        help_text=_("Only with the apprentice's agreement; the apprentice can change it."),
+    )
     stale_flagged_on = models.DateField(_("flagged as stale on"), null=True, blank=True)
     certificate = models.OneToOneField(
         "core.Certificate",

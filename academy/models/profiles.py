@@ -1,5 +1,7 @@
 """Model workers and folk craftsmen: their profiles, honours, the honours roll and showcase."""
 
+from typing import NamedTuple
+
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +47,11 @@ class ProfileIndexPage(RoutablePageMixin, SectionPage):
             .select_related("profile", "profile__trade")
             .order_by("year", "profile__title")
         )
+        honours = list(honours)
+        mentees = mentees_by_mentor({honour.profile.person_id for honour in honours})
         groups = {}
         for honour in honours:
+            honour.mentees = mentees.get(honour.profile.person_id, [])
             groups.setdefault(honour.level, {}).setdefault(honour.year, []).append(honour)
         roll = [
             {
@@ -138,7 +143,40 @@ class ProfilePage(Page):
             if self.person_id
             else 0
         )
+        context["mentees"] = mentees_by_mentor({self.person_id}).get(self.person_id, [])
         return context
+
+
+class Mentee(NamedTuple):
+    name: str
+    profile: "ProfilePage | None"
+
+
+def mentees_by_mentor(person_ids):
+    """The apprentices who agreed to be named on their mentor's profile, per mentor, with
+    their own public profile where they have one (two queries)."""
+    person_ids = {pk for pk in person_ids if pk}
+    if not person_ids:
+        return {}
+    pairings = list(
+        Pairing.objects.filter(mentor_id__in=person_ids, shown_on_mentor_profile=True)
+        .exclude(status=Pairing.Status.WITHDRAWN)
+        .select_related("apprentice")
+        .order_by("start", "pk")
+    )
+    profiles = {
+        profile.person_id: profile
+        for profile in ProfilePage.objects.live()
+        .public()
+        .filter(person_id__in={pairing.apprentice_id for pairing in pairings})
+    }
+    found = {}
+    for pairing in pairings:
+        found.setdefault(pairing.mentor_id, {}).setdefault(
+            pairing.apprentice_id,
+            Mentee(pairing.apprentice_name, profiles.get(pairing.apprentice_id)),
+        )
+    return {mentor: list(apprentices.values()) for mentor, apprentices in found.items()}
 
 
 class Honour(Orderable):

@@ -9,7 +9,7 @@ from core import roles
 from core.refusals import Refused
 
 from ..models import Pairing
-from .access import is_mentor_of
+from .access import is_apprentice_of, is_mentor_of
 
 
 @transaction.atomic
@@ -59,4 +59,16 @@ def change_status(pairing, user, status, reason=""):
     pairing.break_reason = reason if status != Pairing.Status.ACTIVE else ""
     pairing.save(update_fields=["status", "break_reason"])
     log(pairing, "wagtail.edit", user=user, data={"status": status, "reason": reason[:300]})
+    return pairing
+
+
+def set_publicity(pairing, user, shown):
+    """The apprentice agrees (or no longer agrees) to be named on the mentor's profile."""
+    if not is_apprentice_of(user, pairing):
+        raise PermissionDenied
+    if pairing.shown_on_mentor_profile == shown:
+        return pairing
+    pairing.shown_on_mentor_profile = shown
+    pairing.save(update_fields=["shown_on_mentor_profile"])
+    log(pairing, "academy.publicity", user=user, data={"shown": shown})
     return pairing

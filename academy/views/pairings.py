@@ -12,12 +12,12 @@ from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR, is_manager
 
 from ..filters import EntryFilter
-from ..forms import StatusForm
+from ..forms import PublicityForm, StatusForm
 from ..models import EvidencePhoto, Pairing
 from ..pagination import paginate
 from ..services.access import is_apprentice_of, is_mentor_of
 from ..services.completion import complete_pairing
-from ..services.pairings import change_status
+from ..services.pairings import change_status, set_publicity
 from ..services.progress import competency_map, hours_series, skills_series
 from .common import pairing_rows, refused
 
@@ -54,6 +54,7 @@ def pairing_detail(request, pk):
             "is_mentor": is_mentor_of(request.user, pairing),
             "is_apprentice": is_apprentice_of(request.user, pairing),
             "is_manager": manager,
+            "publicity_form": PublicityForm(initial={"shown": pairing.shown_on_mentor_profile}),
             "status_form": StatusForm(
                 manager=manager,
                 initial={"status": pairing.status, "reason": pairing.break_reason},
@@ -99,6 +100,21 @@ def pairing_status(request, pk):
         {"pairing": pairing, "form": form},
         status=400,
     )
+
+
+@role_required(APPRENTICE)
+@require_POST
+def pairing_publicity(request, pk):
+    """The apprentice says whether the mentor's public profile may name them."""
+    pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
+    form = PublicityForm(request.POST)
+    form.is_valid()  # a checkbox: anything but "on" means no
+    set_publicity(pairing, request.user, form.cleaned_data.get("shown", False))
+    if pairing.shown_on_mentor_profile:
+        messages.success(request, _("Your name is shown on your mentor's public profile."))
+    else:
+        messages.success(request, _("Your name is not shown on your mentor's public profile."))
+    return redirect(pairing)
 
 
 @role_required(MENTOR, APPRENTICE)
