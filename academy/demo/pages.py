@@ -104,6 +104,30 @@ def _avatars(count):
     return images
 
 
+def _work_images(count):
+    """A few pictures standing for the craftsmen's works (woven, carved and dyed patterns)."""
+    Image = get_image_model()
+    grounds = [(236, 224, 200), (30, 60, 110), (120, 70, 40), (245, 240, 232)]
+    inks = [(150, 90, 40), (235, 235, 240), (230, 190, 120), (168, 38, 29)]
+    images = []
+    for i in range(count):
+        picture = PILImage.new("RGB", (800, 500), grounds[i % len(grounds)])
+        draw = ImageDraw.Draw(picture)
+        ink = inks[i % len(inks)]
+        for row in range(0, 500, 50):
+            for col in range(0, 800, 50):
+                if (row // 50 + col // 50 + i) % 2:
+                    draw.ellipse((col + 8, row + 8, col + 42, row + 42), outline=ink, width=4)
+                else:
+                    draw.rectangle((col + 18, row + 18, col + 32, row + 32), fill=ink)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="JPEG", quality=85)
+        image = Image(title=f"作品 {i + 1}", file=ImageFile(buffer, name=f"work-{i + 1}.jpg"))
+        image.save()
+        images.append(image)
+    return images
+
+
 def seed_profiles(ctx, section, trades):
     rng = ctx.rng
     index = section.add_child(
@@ -115,6 +139,7 @@ def seed_profiles(ctx, section, trades):
         )
     )
     avatars = _avatars(6)
+    works = _work_images(4)
     pairing_trades = list(PAIRING_TRADES)
     # The mentors of the pairings are model workers; the two demo mentors have profiles.
     demo_mentors = [
@@ -156,6 +181,8 @@ def seed_profiles(ctx, section, trades):
                     title=name,
                     slug=f"craftsman-{i + 1}",
                     kind=ProfilePage.Kind.FOLK_CRAFTSMAN,
+                    work_image=works[i % len(works)] if i % 2 == 0 else None,
+                    photo=avatars[i % len(avatars)] if i % 3 == 0 else None,
                     employer=rng.choice(["个体工匠", "奉化某工艺品合作社", "非遗传习所"]),
                     trade=trade,
                     story=f"<p>{name}从事{trade.name}三十余年，作品多次参加“匠领奉化”展示。</p>",

@@ -91,6 +91,15 @@ class ProfilePage(Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    work_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image of their work"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown on the folk craftsmen's cards and on the profile."),
+    )
     employer = models.CharField(_("employer"), max_length=200, blank=True)
     trade = models.ForeignKey(
         "academy.Trade",
@@ -116,7 +125,7 @@ class ProfilePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
-        FieldPanel("photo"),
+        FieldRowPanel([FieldPanel("photo"), FieldPanel("work_image")]),
         FieldRowPanel([FieldPanel("employer"), FieldPanel("trade")]),
         FieldPanel("person"),
         InlinePanel("honours", label=_("Honours")),

@@ -4,8 +4,9 @@ The page models route to these views by name (``core.page_views``): a filter val
 know answers 400, with the error beside the filter and nothing listed.
 """
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from taggit.models import Tag
+from wagtail.images import get_image_model
 
 from core.page_views import page_view
 
@@ -33,8 +34,13 @@ def studios(index, request):
     }
 
 
+PORTRAIT = "fill-96x96"
+WORK = "fill-480x300"
+
+
 @page_view(ProfileIndexPage, "craftsmen")
 def craftsmen(index, request):
+    Image = get_image_model()
     craftsmen = index.profiles().filter(kind=ProfilePage.Kind.FOLK_CRAFTSMAN)
     trades = (
         Trade.objects.filter(profiles__in=craftsmen).annotate(n=Count("profiles")).order_by("name")
@@ -50,7 +56,11 @@ def craftsmen(index, request):
             "craftsmen": paginate(
                 request,
                 (filters.qs if valid else craftsmen.none())
-                .select_related("trade", "photo")
+                .select_related("trade")
+                .prefetch_related(
+                    Prefetch("photo", queryset=Image.objects.prefetch_renditions(PORTRAIT)),
+                    Prefetch("work_image", queryset=Image.objects.prefetch_renditions(WORK)),
+                )
                 .order_by("title"),
                 per_page=24,
             ),
