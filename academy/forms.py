@@ -11,7 +11,7 @@ from core import pending, roles
 from core.photos import photo_input_attrs
 from core.refusals import Refused
 
-from .models import EntryCompetency, Pairing
+from .models import EntryCompetency, LogEntry, Pairing, PortfolioItem
 from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
 from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo_count, clean_photo
 
@@ -101,6 +101,22 @@ class EntryForm(forms.Form):
                 empty_value=None,
                 initial=current.get(competency.pk, ""),
             )
+        self.evidence_choices = self._evidence_choices(pairing, entry)
+        if self.evidence_choices:
+            cited = {}
+            if entry is not None:
+                for rating in entry.ratings.all():
+                    if rating.evidence_photo_id:
+                        cited[rating.competency_id] = f"photo:{rating.evidence_photo_id}"
+                    elif rating.evidence_item_id:
+                        cited[rating.competency_id] = f"item:{rating.evidence_item_id}"
+            for competency in self.competencies:
+                self.fields[f"evidence_{competency.pk}"] = forms.ChoiceField(
+                    label=_("Evidence for %(competency)s") % {"competency": competency.name},
+                    choices=self.evidence_choices,
+                    required=False,
+                    initial=cited.get(competency.pk, ""),
+                )
 
     def _set_photos_help(self, pending_count):
         # Interpolated here, per request: at import time it would freeze one language.
@@ -111,8 +127,49 @@ class EntryForm(forms.Form):
         if "photos" in self._bound_fields_cache:  # already bound while cleaning
             self._bound_fields_cache["photos"].help_text = text
 
+    @staticmethod
+    def _evidence_choices(pairing, entry):
+        """What a rating can cite: this entry's photos and the apprentice's evidence."""
+        choices = []
+        if entry is not None:
+            for number, photo in enumerate(entry.photos.order_by("taken_at", "pk"), start=1):
+                choices.append(
+                    (f"photo:{photo.pk}", _("Photo %(n)d of this session") % {"n": number})
+                )
+        for item in pairing.portfolio.exclude(kind=PortfolioItem.Kind.REFLECTION).order_by(
+            "-date", "-pk"
+        )[:30]:
+            choices.append(
+                (
+                    f"item:{item.pk}",
+                    f"{item.date:%Y-%m-%d} · {item.get_kind_display()} · {item.title}",
+                )
+            )
+        return [("", _("No evidence cited"))] + choices if choices else []
+
     def competency_fields(self):
         return [self[f"competency_{competency.pk}"] for competency in self.competencies]
+
+    def competency_rows(self):
+        """Each competency's rating field with, where there is evidence, its citation field."""
+        return [
+            (
+                self[f"competency_{competency.pk}"],
+                self[f"evidence_{competency.pk}"] if self.evidence_choices else None,
+            )
+            for competency in self.competencies
+        ]
+
+    def evidence(self):
+        """The citations posted: competency → ("photo" | "item", pk), or None to clear."""
+        cited = {}
+        for competency in self.competencies:
+            name = f"evidence_{competency.pk}"
+            if self.evidence_choices and self.add_prefix(name) in self.data:
+                value = self.cleaned_data.get(name) or ""
+                kind, _sep, pk = value.partition(":")
+                cited[competency] = (kind, int(pk)) if value else None
+        return cited
 
     def plain_fields(self):
         return [self[name] for name in ("date", "hours", "skills", "notes", "photos")]
@@ -201,6 +258,94 @@ class UnlockForm(forms.Form):
         max_length=300,
         help_text=_("Kept in the audit log."),
     )
+
+
+class QueryForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is wrong with this entry?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the hours or the date. The entry goes back to your mentor."),
+    )
+
+
+class EvidenceForm(forms.Form):
+    """The apprentice's evidence or reflection, with or without a file."""
+
+    kind = forms.ChoiceField(label=_("What are you adding?"), choices=PortfolioItem.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    entry = forms.ModelChoiceField(
+        label=_("About the session of"),
+        queryset=LogEntry.objects.none(),
+        required=False,
+        empty_label=_("The apprenticeship as a whole"),
+    )
+    text = forms.CharField(
+        label=_("Reflection or description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "A photo (JPEG, PNG, HEIC), a short video (MP4, MOV, WebM, up to 50 MB) or a "
+            "document (PDF, Word, Excel, PowerPoint, up to 10 MB)."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,video/mp4,video/quicktime,video/webm,.pdf,.docx,.xlsx,.pptx"}
+        ),
+    )
+
+    def __init__(self, *args, pairing, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = pairing.entries.order_by("-date", "-pk")
+        self.fields["entry"].label_from_instance = lambda entry: (
+            _("%(date)s · %(hours)s h")
+            % {
+                "date": entry.date.isoformat(),
+                "hours": entry.hours,
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == PortfolioItem.Kind.REFLECTION and not (cleaned.get("text") or "").strip():
+            self.add_error("text", _("Write your reflection."))
+        if kind and kind != PortfolioItem.Kind.REFLECTION and not cleaned.get("file"):
+            self.add_error("file", _("Choose the file to add."))
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date of the review"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    summary = forms.CharField(
+        label=_("Progress so far"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    targets = forms.CharField(
+        label=_("Targets agreed"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the apprentice will reach by the next review."),
+    )
+    next_review = forms.DateField(
+        label=_("Next review"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
 
 
 class StatusForm(forms.Form):

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import calendar, confirmation, dashboard, entries, exports, manager, pairings, photos
+from .views import (
+    calendar,
+    confirmation,
+    dashboard,
+    entries,
+    exports,
+    manager,
+    pairings,
+    photos,
+    portfolio,
+)
 
 app_name = "academy"
 
@@ -17,7 +27,16 @@ urlpatterns = [
         exports.LogbookExportView.as_view(),
         name="logbook_export",
     ),
+    path("pairings/<int:pk>/evidence/", portfolio.evidence_add, name="evidence_add"),
+    path("pairings/<int:pk>/portfolio/", portfolio.portfolio_list, name="portfolio"),
+    path("pairings/<int:pk>/reviews/new/", portfolio.review_add, name="review_add"),
+    path("pairings/<int:pk>/portfolio.pdf", portfolio.portfolio_download, name="portfolio_pdf"),
+    path("evidence/<int:pk>/file/", portfolio.evidence_file, name="portfolio_file"),
+    path("evidence/<int:pk>/file/<str:size>/", portfolio.evidence_file, name="portfolio_thumb"),
+    path("evidence/<int:pk>/remove/", portfolio.evidence_remove, name="evidence_remove"),
+    path("reviews/<int:pk>/sign/", portfolio.review_sign, name="review_sign"),
     path("entries/<int:pk>/", entries.entry_detail, name="entry"),
+    path("entries/<int:pk>/query/", portfolio.entry_query, name="entry_query"),
     path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/confirm/", confirmation.entry_confirm, name="entry_confirm"),
     path("entries/<int:pk>/unlock/", confirmation.entry_unlock, name="entry_unlock"),

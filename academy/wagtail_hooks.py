@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from core.roles import APPRENTICE, MANAGER, MENTOR, has_role
@@ -11,13 +12,48 @@ from .viewsets import AcademyViewSetGroup
 register_snippet(AcademyViewSetGroup)
 
 
+class UnlockEntry(LogFormatter):
+    label = _("Unlock logbook entry")
+
+    def format_message(self, log_entry):
+        reason = (log_entry.data or {}).get("reason", "")
+        if reason:
+            return _("Manager unlocked a confirmed entry: %(reason)s") % {"reason": reason}
+        return _("Manager unlocked a confirmed entry")
+
+
+class QueryEntry(LogFormatter):
+    label = _("Query logbook entry")
+
+    def format_message(self, log_entry):
+        return _("Apprentice queried the entry: %(note)s") % {
+            "note": (log_entry.data or {}).get("note", "")
+        }
+
+
 @hooks.register("register_log_actions")
 def register_academy_log_actions(actions):
     actions.register_action(
         "academy.confirm_entry", _("Confirm logbook entry"), _("Apprentice confirmed the entry")
     )
+    actions.register_action("academy.unlock_entry")(UnlockEntry)
+    actions.register_action("academy.query_entry")(QueryEntry)
     actions.register_action(
-        "academy.unlock_entry", _("Unlock logbook entry"), _("Manager unlocked a confirmed entry")
+        "academy.answer_query",
+        _("Answer the apprentice's query"),
+        _("Mentor corrected the queried entry"),
+    )
+    actions.register_action(
+        "academy.add_evidence", _("Add evidence"), _("Apprentice added evidence or a reflection")
+    )
+    actions.register_action(
+        "academy.remove_evidence", _("Remove evidence"), _("Apprentice removed an item")
+    )
+    actions.register_action(
+        "academy.record_review", _("Record a progress review"), _("Progress review recorded")
+    )
+    actions.register_action(
+        "academy.sign_review", _("Sign a progress review"), _("Progress review signed")
     )
     actions.register_action(
         "academy.remove_photo",

@@ -4,6 +4,7 @@ mentor–apprentice workspace (trades, competencies, pairings, logbook)."""
 from .competencies import SKILL_LEVELS, Competency, EntryCompetency, Trade
 from .logbook import EvidencePhoto, LogEntry, SkillTag
 from .pairings import Pairing
+from .portfolio import PortfolioItem, ProgressReview
 from .profiles import Honour, ProfileIndexPage, ProfilePage
 from .sections import AcademyPage, ActivityPage, TrackPage
 from .studios import StudioIndexPage, StudioPage, StudioTradeTag
@@ -17,6 +18,8 @@ __all__ = [
     "Honour",
     "LogEntry",
     "Pairing",
+    "PortfolioItem",
+    "ProgressReview",
     "ProfileIndexPage",
     "ProfilePage",
     "SKILL_LEVELS",

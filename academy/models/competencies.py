@@ -70,6 +70,22 @@ class EntryCompetency(models.Model):
         Competency, on_delete=models.CASCADE, related_name="entry_ratings"
     )
     rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    evidence_photo = models.ForeignKey(
+        "academy.EvidencePhoto",
+        verbose_name=_("evidence photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    evidence_item = models.ForeignKey(
+        "academy.PortfolioItem",
+        verbose_name=_("apprentice's evidence"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("competency rating")

@@ -56,6 +56,8 @@ class LogEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    query_note = models.TextField(_("apprentice's query"), blank=True, max_length=1000)
+    queried_at = models.DateTimeField(_("queried at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -89,6 +91,11 @@ class LogEntry(models.Model):
     @property
     def is_confirmed(self):
         return self.confirmed_at is not None
+
+    @property
+    def is_queried(self):
+        """The apprentice returned it to the mentor with a note, instead of confirming."""
+        return self.queried_at is not None and self.confirmed_at is None
 
 
 class EvidencePhotoQuerySet(models.QuerySet):

@@ -1,18 +1,23 @@
 """The logbook: the mentor logs, changes and deletes entries; the apprentice confirms them."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from core import roles
 from core.refusals import Refused
 
 from ..models import EntryCompetency, EvidencePhoto, LogEntry, Pairing, SkillTag
+from . import notices
 from .access import is_apprentice_of, is_mentor_of
 from .photos import check_photo_count, clean_photo, evidence_collection, store_photo
 
@@ -43,7 +48,9 @@ def check_entry_rules(pairing, date, hours, entry=None):
 
 
 @transaction.atomic
-def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(), entry=None):
+def save_entry(
+    pairing, user, *, date, hours, skills, ratings, notes, photos=(), entry=None, evidence=None
+):
     """Create or change an entry with its ratings and photos, all or nothing.
 
     ``ratings`` maps a Competency to a rating (1–3), or to None to clear that competency's
@@ -65,16 +72,24 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
     allowed = set(pairing.competencies.values_list("pk", flat=True))
     if any(competency.pk not in allowed for competency in ratings):
         raise Refused(_("A competency that is not part of this pairing was rated."))
+    citations = _check_citations(pairing, entry, evidence or {})
     # Every photo is checked and cleaned before anything is written.
     cleaned = [clean_photo(upload) for upload in photos]
 
     created = entry is None
     if created:
         entry = LogEntry(pairing=pairing, created_by=user)
+    answered = entry.is_queried
+    before = None if created else _snapshot(entry)
     entry.date, entry.hours, entry.notes = date, hours, notes
+    entry.queried_at = None
     entry.save()
     _set_skills(entry, skills, created)
     _set_ratings(entry, ratings, created)
+    for competency, (photo_id, item_id) in citations.items():
+        EntryCompetency.objects.filter(entry=entry, competency=competency).update(
+            evidence_photo_id=photo_id, evidence_item_id=item_id
+        )
     if cleaned:
         collection = evidence_collection()
         EvidencePhoto.objects.bulk_create(
@@ -82,8 +97,104 @@ def save_entry(pairing, user, *, date, hours, skills, ratings, notes, photos=(),
         )
     if pairing.stale_flagged_on:
         Pairing.objects.filter(pk=pairing.pk).update(stale_flagged_on=None)
-    log(entry, "wagtail.create" if created else "wagtail.edit", user=user)
+    if created:
+        log(entry, "wagtail.create", user=user)
+    else:
+        changes = _changes(before, _snapshot(entry))
+        if changes or cleaned:
+            log(entry, "wagtail.edit", user=user, data={"changes": changes})
+    if answered:
+        log(entry, "academy.answer_query", user=user, data={"query": entry.query_note})
+    if created or answered:
+        notices.notify(notices.LOGGED, entry)
     return entry
+
+
+def _check_citations(pairing, entry, evidence):
+    """The evidence each rating cites, as (photo id, item id); only this entry's photos and
+    this pairing's evidence can be cited."""
+    photos = set(entry.photos.values_list("pk", flat=True)) if entry is not None else set()
+    items = set(pairing.portfolio.values_list("pk", flat=True)) if evidence else set()
+    citations = {}
+    for competency, cited in evidence.items():
+        if cited is None:
+            citations[competency] = (None, None)
+        elif cited[0] == "photo" and cited[1] in photos:
+            citations[competency] = (cited[1], None)
+        elif cited[0] == "item" and cited[1] in items:
+            citations[competency] = (None, cited[1])
+        else:
+            raise Refused(_("A rating cites evidence that is not part of this logbook."))
+    return citations
+
+
+def _snapshot(entry):
+    return {
+        "date": entry.date.isoformat() if entry.date else "",
+        "hours": f"{Decimal(entry.hours):.1f}" if entry.hours is not None else "",
+        "notes": entry.notes,
+        "skills": "、".join(sorted(entry.skills.names())) if entry.pk else "",
+        "ratings": "、".join(
+            f"{rating.competency.name}：{rating.get_rating_display()}"
+            for rating in entry.ratings.select_related("competency").order_by("competency__name")
+        )
+        if entry.pk
+        else "",
+    }
+
+
+FIELD_LABELS = {
+    "date": _lazy("Date"),
+    "hours": _lazy("Hours"),
+    "notes": _lazy("Notes"),
+    "skills": _lazy("Skills practised"),
+    "ratings": _lazy("Competency ratings"),
+}
+
+
+def _changes(before, after):
+    """What an edit changed, field by field (old → new), for the entry's history."""
+    return [
+        {"field": field, "old": before[field], "new": after[field]}
+        for field in FIELD_LABELS
+        if before[field] != after[field]
+    ]
+
+
+HISTORY_ACTIONS = {
+    "wagtail.create",
+    "wagtail.edit",
+    "academy.confirm_entry",
+    "academy.unlock_entry",
+    "academy.query_entry",
+    "academy.answer_query",
+    "academy.remove_photo",
+}
+
+
+def entry_history(entry):
+    """The entry's history as the entry page shows it: who did what, when, and why."""
+    rows = []
+    for record in (
+        ModelLogEntry.objects.for_instance(entry)
+        .filter(action__in=HISTORY_ACTIONS)
+        .select_related("user")
+        .order_by("timestamp", "pk")
+    ):
+        data = record.data or {}
+        rows.append(
+            {
+                "timestamp": record.timestamp,
+                "user": record.user_display_name,
+                "label": record.message,
+                "reason": data.get("reason") or data.get("note") or "",
+                "changes": [
+                    {**change, "label": FIELD_LABELS.get(change["field"], change["field"])}
+                    for change in data.get("changes", [])
+                ],
+            }
+        )
+    return rows
 
 
 def _set_ratings(entry, ratings, created):
@@ -194,8 +305,37 @@ def confirm_entry(entry, user, reflection):
     entry.reflection = reflection
     entry.confirmed_at = timezone.now()
     entry.confirmed_by = user
-    entry.save(update_fields=["reflection", "confirmed_at", "confirmed_by", "updated_at"])
+    entry.queried_at = None
+    entry.save(
+        update_fields=["reflection", "confirmed_at", "confirmed_by", "queried_at", "updated_at"]
+    )
     log(entry, "academy.confirm_entry", user=user)
+    notices.notify(notices.CONFIRMED, entry)
+    return entry
+
+
+MAX_QUERY_LENGTH = 1000
+
+
+@transaction.atomic
+def query_entry(entry, user, note):
+    """The apprentice returns an entry to the mentor with a note (wrong hours, wrong date)
+    instead of confirming it; the mentor's next save of the entry answers the query."""
+    entry = LogEntry.objects.select_for_update().select_related("pairing").get(pk=entry.pk)
+    if not is_apprentice_of(user, entry.pairing):
+        raise PermissionDenied
+    if entry.is_confirmed:
+        raise Refused(_("This entry is already confirmed."))
+    note = (note or "").strip()
+    if not note:
+        raise Refused(_("Say what is wrong with the entry."), field="note")
+    if len(note) > MAX_QUERY_LENGTH:
+        raise Refused(_("At most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}, field="note")
+    entry.query_note = note
+    entry.queried_at = timezone.now()
+    entry.save(update_fields=["query_note", "queried_at", "updated_at"])
+    log(entry, "academy.query_entry", user=user, data={"note": note})
+    notices.notify(notices.QUERIED, entry)
     return entry
 
 
@@ -214,6 +354,7 @@ def unlock_entry(entry, user, reason):
     entry.confirmed_by = None
     entry.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
     log(entry, "academy.unlock_entry", user=user, data={"reason": reason[:300]})
+    notices.notify(notices.UNLOCKED, entry, reason[:300])
     return entry
 
 

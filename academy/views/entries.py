@@ -18,6 +18,7 @@ from ..services.logbook import (
     delete_entry,
     ensure_entry_open,
     ensure_pairing_open,
+    entry_history,
     save_entry,
     skill_suggestions,
 )
@@ -70,6 +71,7 @@ def _entry_form(request, pairing, entry):
                     notes=form.cleaned_data["notes"],
                     photos=form.cleaned_data["photos"],
                     entry=entry,
+                    evidence=form.evidence(),
                 )
             except Refused as refusal:
                 refusal.add_to(form)
@@ -112,7 +114,11 @@ def entry_detail(request, pk):
             "entry": entry,
             "pairing": entry.pairing,
             "photos": entry.photos.all(),
-            "ratings": entry.ratings.select_related("competency"),
+            "ratings": entry.ratings.select_related(
+                "competency", "evidence_photo", "evidence_item"
+            ),
+            "items": entry.portfolio_items.order_by("date", "pk"),
+            "history": entry_history(entry),
             "is_mentor": is_mentor_of(request.user, entry.pairing),
             "is_apprentice": is_apprentice_of(request.user, entry.pairing),
             "is_manager": is_manager(request.user),

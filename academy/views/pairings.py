@@ -21,6 +21,27 @@ from ..services.pairings import change_status, set_publicity
 from ..services.progress import competency_map, hours_series, skills_series
 from .common import pairing_rows, refused
 
+PORTFOLIO_PREVIEW = 6
+
+
+def timeline(page, reviews):
+    """The page's entries with the progress reviews of the same stretch of dates, newest
+    first; a review comes before the entries of its day."""
+    entries = list(page.object_list)
+    if not entries:
+        return [("review", review) for review in reviews] if page.number == 1 else []
+    newest = None if page.number == 1 else entries[0].date
+    oldest = entries[-1].date if page.has_next() else None
+    shown = [
+        review
+        for review in reviews
+        if (newest is None or review.date <= newest) and (oldest is None or review.date >= oldest)
+    ]
+    rows = [(entry.date, 0, "entry", entry) for entry in entries]
+    rows += [(review.date, 1, "review", review) for review in shown]
+    rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    return [(kind, item) for _date, _order, kind, item in rows]
+
 
 @role_required(MENTOR, APPRENTICE)
 @require_safe
@@ -40,12 +61,19 @@ def pairing_detail(request, pk):
         .order_by("-date", "-pk")
     )
     manager = is_manager(request.user)
+    page = paginate(request, entries, per_page=20)
+    reviews = list(pairing.reviews.order_by("-date", "-pk"))
+    portfolio = pairing.portfolio.select_related("entry").order_by("-date", "-pk")
     return render(
         request,
         "academy/pairing_detail.html",
         {
             "pairing": pairing,
-            "entries": paginate(request, entries, per_page=20),
+            "entries": page,
+            "timeline": timeline(page, [] if show else reviews),
+            "reviews": reviews,
+            "portfolio": list(portfolio[:PORTFOLIO_PREVIEW]),
+            "portfolio_count": pairing.portfolio.count(),
             "show": show,
             "entry_filter": entry_filter,
             "competency_map": competency_map(pairing),
