@@ -308,7 +308,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "core-heartbeat": {
         "task": "core.tasks.heartbeat",
-        "schedule": crontab(minute="*/15"),
+        "schedule": crontab(),  # every minute: /healthz fails when it is late
     },
     "heritage-session-reminders": {
         "task": "heritage.tasks.send_session_reminders",
@@ -357,3 +357,10 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# /healthz: a worker heartbeat older than this (seconds) fails it (beat records one a minute);
+# less free disk than this (MB) where uploads are stored fails it. With HEALTHZ_TOKEN set, a
+# monitor that sends it in an X-Healthz-Token header sees which check failed, as managers do.
+HEALTHZ_HEARTBEAT_MAX_AGE = int(env("HEALTHZ_HEARTBEAT_MAX_AGE", "300"))
+HEALTHZ_MIN_FREE_DISK_MB = int(env("HEALTHZ_MIN_FREE_DISK_MB", "1024"))
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", "")
