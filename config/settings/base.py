@@ -1,11 +1,13 @@
 """Settings shared by every environment. Safe by default: secrets come from the environment."""
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -24,6 +26,18 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_admins(name):
+    """``"Name <a@example.cn>, Other <b@example.cn>"`` as Django's ADMINS: (name, address)."""
+    admins = [(label or address, address) for label, address in getaddresses([env(name, "")])]
+    wrong = [address for _label, address in admins if "@" not in address.strip("@")]
+    if wrong:
+        raise ImproperlyConfigured(
+            f"{name} must be addresses such as 'Name <ops@example.cn>, ...'; "
+            f"not an address: {', '.join(repr(address) for address in wrong)}."
+        )
+    return admins
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -252,6 +266,8 @@ PAGE_PART_CACHE_SECONDS = int(env("PAGE_PART_CACHE_SECONDS", "600"))
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is mailed the details of every server error (500) and failed background task.
+ADMINS = env_admins("DJANGO_ADMINS")
 
 # Celery: without a broker URL, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or None

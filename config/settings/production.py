@@ -4,7 +4,7 @@ cookies and HSTS."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import LOGGING, env, env_bool, env_list
 
 REQUIRED = {
     "DJANGO_SECRET_KEY": "a long random secret",
@@ -57,3 +57,37 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
+
+# Errors reach the operator: every 500 (Django's "django.request" logger) and every background
+# task that fails ("celery.app.trace") is mailed to ADMINS (DJANGO_ADMINS) from SERVER_EMAIL,
+# besides the log on the console.
+LOGGING = {
+    **LOGGING,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        **LOGGING["handlers"],
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "loggers": {
+        **LOGGING["loggers"],
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
+}
+
+# Sentry, when SENTRY_DSN is set: errors of the web processes and the worker, with no personal
+# data (no user, no address, no cookies) sent along.
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
