@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import health
-from .certificates import render_certificate
+from . import health, private_media
+from .certificates import may_open, render_certificate
 from .forms import SearchForm, VerifyCertificateForm
 from .models import Certificate, PendingPhoto
 from .photos import thumbnail_jpeg
@@ -119,16 +119,29 @@ def verify_code(request, code):
             {"form": form, "not_found": True},
             status=404,
         )
-    return render(request, "core/verify.html", {"form": form, "certificate": certificate})
+    may_download = certificate.is_rendered and may_open(request.user, certificate)
+    return render(
+        request,
+        "core/verify.html",
+        {"form": form, "certificate": certificate, "may_download": may_download},
+    )
 
 
+@require_safe
 def certificate_file(request, code, kind):
-    """A valid certificate's PNG or PDF, drawn now if the background task has not yet."""
-    certificate = get_object_or_404(Certificate, code=code, revoked_at__isnull=True)
+    """A certificate's PNG or PDF, streamed (or handed to nginx): a valid one for anyone with
+    its code, drawn now if the background task has not yet; a revoked one only within scope
+    (``core.certificates.may_open``), for the record. Never a link into the media folder."""
+    certificate = get_object_or_404(Certificate, code=code)
+    if not may_open(request.user, certificate):
+        raise Http404
     if not certificate.is_rendered:
+        if not certificate.is_valid:
+            raise Http404("never drawn")
         render_certificate(certificate)
     field = certificate.png if kind == "png" else certificate.pdf
-    return redirect(field.url)
+    cache = "private, max-age=3600" if certificate.is_valid else "private, no-store"
+    return private_media.serve(field, cache_control=cache, download_name=f"{code}.{kind}")
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

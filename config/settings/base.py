@@ -222,6 +222,10 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = env("DJANGO_MEDIA_URL", "/media/")
+# Private files (certificates, evidence photos, image renditions) are answered by views that
+# check who asks; they stream the file, or, with this set (such as "/_protected/"), answer with
+# X-Accel-Redirect to that nginx "internal" location aliased to MEDIA_ROOT (README, Production).
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 
 STORAGES = {
     "default": {
