@@ -24,6 +24,14 @@ mimetypes.add_type("image/webp", ".webp")
 mimetypes.add_type("image/avif", ".avif")
 
 
+def accel_response(name, content_type):
+    """An empty answer telling nginx to send ``name`` (relative to MEDIA_ROOT) itself."""
+    response = HttpResponse(content_type=content_type)
+    prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip("/")
+    response["X-Accel-Redirect"] = f"{prefix}/{quote(name)}"
+    return response
+
+
 def serve(field_file, *, cache_control="private, max-age=3600", download_name=None):
     """The stored file behind ``field_file`` (a FieldFile), or 404 when it is missing."""
     if not field_file:
@@ -31,8 +39,7 @@ def serve(field_file, *, cache_control="private, max-age=3600", download_name=No
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     prefix = getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", "")
     if prefix:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(field_file.name)
+        response = accel_response(field_file.name, content_type)
     else:
         try:
             handle = field_file.open("rb")

@@ -226,6 +226,9 @@ MEDIA_URL = env("DJANGO_MEDIA_URL", "/media/")
 # check who asks; they stream the file, or, with this set (such as "/_protected/"), answer with
 # X-Accel-Redirect to that nginx "internal" location aliased to MEDIA_ROOT (README, Production).
 PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", "")
+if PRIVATE_MEDIA_ACCEL_PREFIX:
+    # Wagtail's document downloads (its view checks private collections) go the same way.
+    SENDFILE_BACKEND = "core.sendfile_accel"
 
 STORAGES = {
     "default": {

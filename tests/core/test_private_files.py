@@ -177,3 +177,26 @@ def test_evidence_photo_renditions_stay_private_at_their_media_address(
 
 def test_an_unknown_rendition_is_a_404(client, site_tree, production_urls):
     assert client.get("/media/images/nothing.width-20.png").status_code == 404
+
+
+@pytest.fixture
+def accel_documents(settings):
+    from wagtail.utils.sendfile import _get_sendfile
+
+    settings.PRIVATE_MEDIA_ACCEL_PREFIX = "/_protected/"
+    settings.SENDFILE_BACKEND = "core.sendfile_accel"
+    _get_sendfile.clear()
+    yield
+    _get_sendfile.clear()
+
+
+def test_documents_are_handed_to_nginx_with_the_accel_prefix(client, site_tree, accel_documents):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(
+        title="章程", file=ContentFile(b"%PDF-1.4 rules", name="rules.pdf")
+    )
+    response = client.get(document.url)
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/_protected/{document.file.name}"
