@@ -1,7 +1,11 @@
 """Production: refuses to start without what a real deployment needs; Redis cache; secure
 cookies and HSTS."""
 
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
 from .base import *  # noqa: F403
 from .base import LOGGING, env, env_bool, env_list
@@ -13,13 +17,33 @@ REQUIRED = {
     "REDIS_URL": "the shared cache, such as redis://127.0.0.1:6379/1",
     "DJANGO_DEFAULT_FROM_EMAIL": "the sender address of the site's emails",
 }
-_missing = [f"{name} ({meaning})" for name, meaning in REQUIRED.items() if not env(name)]
-if _missing:
-    raise ImproperlyConfigured("Production settings need: " + "; ".join(_missing) + ".")
-if not env("WAGTAILADMIN_BASE_URL").startswith(("https://", "http://")):
-    raise ImproperlyConfigured(
-        "WAGTAILADMIN_BASE_URL must be an absolute address starting with https://."
-    )
+
+
+def _problems():
+    """Everything missing or malformed, each named, so one failed start tells it all."""
+    problems = [f"{name} ({meaning})" for name, meaning in REQUIRED.items() if not env(name)]
+    base_url = urlsplit(env("WAGTAILADMIN_BASE_URL", ""))
+    if env("WAGTAILADMIN_BASE_URL") and not (
+        base_url.scheme in ("https", "http") and base_url.hostname
+    ):
+        problems.append(
+            "WAGTAILADMIN_BASE_URL must be an absolute address such as https://jiangxin.example.cn"
+        )
+    elif base_url.hostname and env("DJANGO_ALLOWED_HOSTS"):
+        if not validate_host(base_url.hostname, env_list("DJANGO_ALLOWED_HOSTS")):
+            problems.append(
+                f"DJANGO_ALLOWED_HOSTS must include {base_url.hostname}, the host of "
+                "WAGTAILADMIN_BASE_URL (links in emails and QR codes lead there)"
+            )
+    sender = env("DJANGO_DEFAULT_FROM_EMAIL", "")
+    if sender and "@" not in parseaddr(sender)[1]:
+        problems.append(f"DJANGO_DEFAULT_FROM_EMAIL must be an email address, not {sender!r}")
+    return problems
+
+
+_found = _problems()
+if _found:
+    raise ImproperlyConfigured("Production settings need: " + "; ".join(_found) + ".")
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
