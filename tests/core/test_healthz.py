@@ -8,8 +8,9 @@ from celery.schedules import crontab
 from django.utils import timezone
 
 from config.celery_app import app
-from core import tasks
+from core import health, tasks
 from core.models import WorkerHeartbeat
+from tests.core import production_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +155,41 @@ def test_healthz_is_not_cached_and_refuses_a_post(client):
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert client.post("/healthz").status_code == 405
+
+
+def test_the_database_down_is_failing_not_an_error_page(client, monkeypatch, settings):
+    from django.db import OperationalError
+
+    class Down:
+        vendor = "postgresql"
+
+        def cursor(self):
+            raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(health, "connection", Down())
+    settings.HEALTHZ_TOKEN = "t"
+    response = client.get("/healthz", headers={"X-Healthz-Token": "t"})
+    assert response.status_code == 503
+    assert response.json()["database"] == {
+        "ok": False,
+        "vendor": "postgresql",
+        "error": "could not connect to server",
+    }
+
+
+@pytest.fixture
+def behind_the_proxy(settings, monkeypatch):
+    production = production_settings.load(monkeypatch)
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = production.SECURE_PROXY_SSL_HEADER
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+
+
+def test_https_from_the_proxy_is_served_plain_http_redirected_healthz_exempt(
+    client, site_tree, behind_the_proxy
+):
+    plain = client.get("/heritage/")
+    assert plain.status_code == 301 and plain["Location"] == "https://testserver/heritage/"
+    proxied = client.get("/heritage/", headers={"X-Forwarded-Proto": "https"})
+    assert proxied.status_code == 200
+    assert client.get("/healthz").status_code == 200

@@ -1,10 +1,8 @@
 """Errors reach the operator: ADMINS from DJANGO_ADMINS, a mail to them on every 500 with the
 production logging, and Sentry when SENTRY_DSN is set."""
 
-import importlib
 import logging
 import logging.config
-import sys
 
 import pytest
 from django.core import mail
@@ -13,6 +11,7 @@ from django.urls import path
 
 from config import urls as site_urls
 from config.settings.base import env_admins
+from tests.core import production_settings
 from tests.core.test_settings import PRODUCTION, manage
 
 
@@ -42,14 +41,7 @@ def test_a_wrong_admin_address_is_named(monkeypatch):
 @pytest.fixture
 def production_logging(monkeypatch):
     """The production settings' LOGGING and ADMINS, applied here; logging restored after."""
-    for name, value in PRODUCTION.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("DJANGO_ADMINS", "值班员 <ops@example.cn>")
-    monkeypatch.delenv("SENTRY_DSN", raising=False)
-    base = sys.modules.pop("config.settings.base")
-    production = importlib.import_module("config.settings.production")
-    sys.modules.pop("config.settings.production")
-    sys.modules["config.settings.base"] = base
+    production = production_settings.load(monkeypatch, DJANGO_ADMINS="值班员 <ops@example.cn>")
     loggers = {name: logging.getLogger(name) for name in production.LOGGING["loggers"]}
     saved = {
         name: (logger.handlers[:], logger.level, logger.propagate)
