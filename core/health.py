@@ -52,7 +52,8 @@ def broker():
         return {"ok": True, "mode": "eager"}
     try:
         with Connection(broker_url, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # One quick retry, not kombu's default 2 s wait: a monitor's request must answer.
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
             transport = conn.transport.driver_name
         return {"ok": True, "mode": "broker", "transport": transport}
     except Exception as error:  # noqa: BLE001 - reported, not raised

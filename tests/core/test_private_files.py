@@ -200,3 +200,12 @@ def test_documents_are_handed_to_nginx_with_the_accel_prefix(client, site_tree, 
     response = client.get(document.url)
     assert response.status_code == 200 and response.content == b""
     assert response["X-Accel-Redirect"] == f"/_protected/{document.file.name}"
+
+
+def test_a_page_image_costs_two_queries(
+    client, site_tree, png_bytes, production_urls, django_assert_max_num_queries
+):
+    renditions = [_image(png_bytes, Collection.get_first_root_node(), f"p{n}") for n in range(3)]
+    for rendition in renditions:
+        with django_assert_max_num_queries(2):
+            assert client.get(rendition.url).status_code == 200
