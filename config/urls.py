@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import routing
 from core.cache import cache_anonymous
+from core.private_media import image_rendition
 from core.views import admin_logout, healthz
 
 urlpatterns = [
@@ -15,6 +16,18 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
+
+# Image renditions at the addresses Wagtail gives them, through a view that keeps the photos
+# of private collections private (core.private_media). Nothing else under the media folder is
+# served in production: private files have their own views.
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        path(
+            f"{settings.MEDIA_URL.lstrip('/')}images/<path:path>",
+            image_rendition,
+            name="image_rendition",
+        )
+    )
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
     from django.views.static import serve as serve_media

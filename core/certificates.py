@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import outbox
 from .models import Certificate
+from .roles import is_manager
 
 # CJK fonts looked for in order; CERTIFICATE_FONT in the environment or settings wins.
 FONT_CANDIDATES = [
@@ -65,6 +66,35 @@ def revoke_certificate(certificate, reason):
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
+
+
+def _scope_rows(model, user):
+    """The rows of ``model`` a user may see: its own ``for_user`` scope, or else the scope of
+    the first parent it points to that has one (a contest entrant: its event's organisers)."""
+    rows = model._default_manager.all()
+    if hasattr(rows, "for_user"):
+        return rows.for_user(user)
+    for field in model._meta.concrete_fields:
+        parent = field.related_model if field.many_to_one else None
+        if parent is not None and hasattr(parent._default_manager.all(), "for_user"):
+            return rows.filter(**{f"{field.name}__in": parent._default_manager.for_user(user)})
+    return rows.none()
+
+
+def may_open(user, certificate):
+    """A valid certificate's files are public (its code is on the public verification page);
+    a revoked one's only for managers and whoever sees its source in their scope (a pairing's
+    mentor and apprentice, a contest's organisers)."""
+    if certificate.is_valid:
+        return True
+    if not user.is_authenticated:
+        return False
+    if is_manager(user):
+        return True
+    model = certificate.source_type.model_class() if certificate.source_type_id else None
+    if model is None:
+        return False
+    return _scope_rows(model, user).filter(pk=certificate.source_id).exists()
 
 
 def _centered(draw, y, text, font, fill=INK):

@@ -1,4 +1,5 @@
 import logging
+import traceback
 from urllib.parse import urlencode
 
 from csp.middleware import CSPMiddleware
@@ -11,15 +12,24 @@ from .two_factor import must_verify
 
 logger = logging.getLogger(__name__)
 
-# What a tampered or truncated admin form raises deep inside Wagtail's form handling.
+# What a tampered or truncated admin form raises deep inside Wagtail's form handling, while a
+# widget reads the posted fields (``value_from_datadict``: chooser ids, StreamField counts,
+# rich-text JSON). The same errors raised anywhere else are bugs, and answer 500.
 MALFORMED_POST_ERRORS = (ValueError, KeyError, TypeError, ValidationError)
+READING_POSTED_FIELDS = "value_from_datadict"
+
+
+def raised_reading_posted_fields(exception):
+    frames = traceback.extract_tb(exception.__traceback__)
+    return any(frame.name == READING_POSTED_FIELDS for frame in frames)
 
 
 class MalformedAdminPostMiddleware:
     """Answer a malformed admin form post with a 400 instead of a server error.
 
     Wagtail's editors build forms from hidden inputs (chooser ids, inline form ids, StreamField
-    counts, rich-text JSON). A browser never sends them broken; a hand-made request can.
+    counts, rich-text JSON). A browser never sends them broken; a hand-made request can. Only
+    an error raised while the posted fields are read is taken for one; any other is a bug.
     """
 
     def __init__(self, get_response):
@@ -32,6 +42,8 @@ class MalformedAdminPostMiddleware:
         if request.method != "POST" or not request.path.startswith("/admin/"):
             return None
         if not isinstance(exception, MALFORMED_POST_ERRORS):
+            return None
+        if not raised_reading_posted_fields(exception):
             return None
         logger.warning("Malformed admin post to %s: %r", request.path, exception)
         return render(request, "400.html", status=400)

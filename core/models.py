@@ -20,7 +20,15 @@ from .blocks import BaseStreamBlock
 from .highlights import home_highlights
 from .routing import route_along_path, site_for_request
 
-__all__ = ["SectionPage", "HomePage", "Certificate", "SiteIdentity", "PendingTask", "PendingPhoto"]
+__all__ = [
+    "SectionPage",
+    "HomePage",
+    "Certificate",
+    "SiteIdentity",
+    "PendingTask",
+    "PendingPhoto",
+    "WorkerHeartbeat",
+]
 
 
 class SectionPage(Page):
@@ -287,6 +295,17 @@ class PendingPhoto(models.Model):
 
     def __str__(self):
         return self.name or self.token
+
+
+class WorkerHeartbeat(models.Model):
+    """When a Celery worker last ran beat's heartbeat task (``core.tasks.heartbeat``), kept in
+    the database so that /healthz can tell a stopped worker or beat even after a cache restart."""
+
+    name = models.CharField(max_length=40, unique=True, default="celery")
+    beat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
 
 class CalendarDay(models.Model):

@@ -1,21 +1,17 @@
-import secrets
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.cache import cache
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from kombu import Connection
 
-from .certificates import render_certificate
+from . import health, private_media
+from .certificates import may_open, render_certificate
 from .forms import SearchForm, VerifyCertificateForm
 from .models import Certificate, PendingPhoto
 from .photos import thumbnail_jpeg
@@ -24,8 +20,6 @@ from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, is_manager, user_roles
 from .search import normalise, suggestions
 from .search import search as run_search
 from .workspace import workspace_items
-
-HEALTH_KEY = "core:health-probe"
 
 
 @login_required
@@ -45,40 +39,6 @@ def workspace(request):
     )
 
 
-def _database_status():
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        return {"ok": True, "vendor": connection.vendor}
-    except Exception as error:  # noqa: BLE001 - reported, not raised
-        return {"ok": False, "vendor": connection.vendor, "error": str(error)[:200]}
-
-
-def _broker_status():
-    broker_url = settings.CELERY_BROKER_URL
-    if not broker_url:
-        return {"ok": True, "mode": "eager"}
-    try:
-        with Connection(broker_url, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            transport = conn.transport.driver_name
-        return {"ok": True, "mode": "broker", "transport": transport}
-    except Exception as error:  # noqa: BLE001 - reported, not raised
-        return {"ok": False, "mode": "broker", "error": str(error)[:200]}
-
-
-def _cache_status():
-    """A write and a read back: the cache may swallow its errors, so only the round trip tells."""
-    probe = secrets.token_hex(8)
-    try:
-        cache.set(HEALTH_KEY, probe, timeout=30)
-        ok = cache.get(HEALTH_KEY) == probe
-    except Exception as error:  # noqa: BLE001 - reported, not raised
-        return {"ok": False, "error": str(error)[:200]}
-    return {"ok": True} if ok else {"ok": False, "error": "the cache did not keep a value"}
-
-
 @never_cache
 def admin_logout(request):
     """The admin's logout, also for a GET (an old bookmark, a typed address).
@@ -94,13 +54,24 @@ def admin_logout(request):
     return redirect("wagtailadmin_login")
 
 
+def _may_see_health_details(request):
+    if health.token_matches(request):
+        return True
+    try:
+        return is_manager(request.user)
+    except Exception:  # noqa: BLE001 - the database may be what is down
+        return False
+
+
 @never_cache
+@require_safe
 def healthz(request):
-    """ok or failing for anyone; which part failed, and why, for staff only."""
-    checks = {"database": _database_status(), "cache": _cache_status(), "broker": _broker_status()}
+    """ok or failing for anyone; which check failed, and why, for a manager or a monitor that
+    sends the HEALTHZ_TOKEN in an X-Healthz-Token header."""
+    checks = health.run_checks()
     healthy = all(check["ok"] for check in checks.values())
-    body = {"status": "ok" if healthy else "error"}
-    if request.user.is_authenticated and request.user.is_staff or is_manager(request.user):
+    body = {"status": "ok" if healthy else "failing"}
+    if _may_see_health_details(request):
         body.update(checks)
     return JsonResponse(
         body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False}
@@ -148,16 +119,29 @@ def verify_code(request, code):
             {"form": form, "not_found": True},
             status=404,
         )
-    return render(request, "core/verify.html", {"form": form, "certificate": certificate})
+    may_download = certificate.is_rendered and may_open(request.user, certificate)
+    return render(
+        request,
+        "core/verify.html",
+        {"form": form, "certificate": certificate, "may_download": may_download},
+    )
 
 
+@require_safe
 def certificate_file(request, code, kind):
-    """A valid certificate's PNG or PDF, drawn now if the background task has not yet."""
-    certificate = get_object_or_404(Certificate, code=code, revoked_at__isnull=True)
+    """A certificate's PNG or PDF, streamed (or handed to nginx): a valid one for anyone with
+    its code, drawn now if the background task has not yet; a revoked one only within scope
+    (``core.certificates.may_open``), for the record. Never a link into the media folder."""
+    certificate = get_object_or_404(Certificate, code=code)
+    if not may_open(request.user, certificate):
+        raise Http404
     if not certificate.is_rendered:
+        if not certificate.is_valid:
+            raise Http404("never drawn")
         render_certificate(certificate)
     field = certificate.png if kind == "png" else certificate.pdf
-    return redirect(field.url)
+    cache = "private, max-age=3600" if certificate.is_valid else "private, no-store"
+    return private_media.serve(field, cache_control=cache, download_name=f"{code}.{kind}")
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):

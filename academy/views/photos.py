@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
+from core import private_media
 from core.access import role_required, scoped_or_404
 from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR
@@ -61,21 +62,6 @@ def photo(request, pk, size):
     evidence = scoped_or_404(EvidencePhoto.objects.select_related("image"), request.user, pk=pk)
     try:
         rendition = evidence.image.get_rendition(PHOTO_SIZES[size])
-        handle = rendition.file.open("rb")
     except (SourceImageIOError, InvalidFilterSpecError, OSError) as error:
         raise Http404("photo missing") from error
-    response = FileResponse(handle, content_type=_content_type(rendition.file.name))
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-def _content_type(name):
-    extension = name.rsplit(".", 1)[-1].lower()
-    return {
-        "jpg": "image/jpeg",
-        "jpeg": "image/jpeg",
-        "png": "image/png",
-        "gif": "image/gif",
-        "webp": "image/webp",
-        "avif": "image/avif",
-    }.get(extension, "application/octet-stream")
+    return private_media.serve(rendition.file, cache_control="private, max-age=3600")

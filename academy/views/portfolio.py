@@ -1,17 +1,17 @@
 """The apprentice's portfolio: evidence and reflections, queries, progress reviews, the PDF."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
+from core import private_media
 from core.access import role_required, scoped_or_404
 from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR
@@ -24,7 +24,7 @@ from ..services.logbook import query_entry
 from ..services.portfolio import add_item, record_review, remove_item, sign_review
 from ..services.portfolio_pdf import portfolio_pdf
 from .common import entry_rows, pairing_rows, refused
-from .photos import PHOTO_SIZES, _content_type
+from .photos import PHOTO_SIZES
 
 
 @role_required(MENTOR, APPRENTICE)
@@ -133,31 +133,16 @@ def evidence_file(request, pk, size=None):
     if size is not None and size not in PHOTO_SIZES:
         raise Http404
     item = scoped_or_404(PortfolioItem.objects.select_related("image"), request.user, pk=pk)
-    try:
-        if item.image is not None:
+    if item.image is not None:
+        try:
             rendition = item.image.get_rendition(PHOTO_SIZES[size or "large"])
-            return _private(
-                FileResponse(
-                    rendition.file.open("rb"), content_type=_content_type(rendition.file.name)
-                )
-            )
-        if not item.file:
-            raise Http404
-        content_type = mimetypes.guess_type(item.file.name)[0] or "application/octet-stream"
-        response = FileResponse(
-            item.file.open("rb"),
-            content_type=content_type,
-            as_attachment=item.kind == PortfolioItem.Kind.DOCUMENT,
-            filename=item.file_name or None,
-        )
-    except (SourceImageIOError, InvalidFilterSpecError, OSError) as error:
-        raise Http404("file missing") from error
-    return _private(response)
-
-
-def _private(response):
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
+        except (SourceImageIOError, InvalidFilterSpecError, OSError) as error:
+            raise Http404("photo missing") from error
+        return private_media.serve(rendition.file)
+    response = private_media.serve(item.file)
+    if item.kind == PortfolioItem.Kind.DOCUMENT:
+        name = item.file_name or item.file.name.rsplit("/", 1)[-1]
+        response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

@@ -1,11 +1,13 @@
 """Settings shared by every environment. Safe by default: secrets come from the environment."""
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -24,6 +26,18 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_admins(name):
+    """``"Name <a@example.cn>, Other <b@example.cn>"`` as Django's ADMINS: (name, address)."""
+    admins = [(label or address, address) for label, address in getaddresses([env(name, "")])]
+    wrong = [address for _label, address in admins if "@" not in address.strip("@")]
+    if wrong:
+        raise ImproperlyConfigured(
+            f"{name} must be addresses such as 'Name <ops@example.cn>, ...'; "
+            f"not an address: {', '.join(repr(address) for address in wrong)}."
+        )
+    return admins
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -208,6 +222,13 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = env("DJANGO_MEDIA_URL", "/media/")
+# Private files (certificates, evidence photos, image renditions) are answered by views that
+# check who asks; they stream the file, or, with this set (such as "/_protected/"), answer with
+# X-Accel-Redirect to that nginx "internal" location aliased to MEDIA_ROOT (README, Production).
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", "")
+if PRIVATE_MEDIA_ACCEL_PREFIX:
+    # Wagtail's document downloads (its view checks private collections) go the same way.
+    SENDFILE_BACKEND = "core.sendfile_accel"
 
 STORAGES = {
     "default": {
@@ -252,6 +273,8 @@ PAGE_PART_CACHE_SECONDS = int(env("PAGE_PART_CACHE_SECONDS", "600"))
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is mailed the details of every server error (500) and failed background task.
+ADMINS = env_admins("DJANGO_ADMINS")
 
 # Celery: without a broker URL, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or None
@@ -308,7 +331,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "core-heartbeat": {
         "task": "core.tasks.heartbeat",
-        "schedule": crontab(minute="*/15"),
+        "schedule": crontab(),  # every minute: /healthz fails when it is late
     },
     "heritage-session-reminders": {
         "task": "heritage.tasks.send_session_reminders",
@@ -360,3 +383,10 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# /healthz: a worker heartbeat older than this (seconds) fails it (beat records one a minute);
+# less free disk than this (MB) where uploads are stored fails it. With HEALTHZ_TOKEN set, a
+# monitor that sends it in an X-Healthz-Token header sees which check failed, as managers do.
+HEALTHZ_HEARTBEAT_MAX_AGE = int(env("HEALTHZ_HEARTBEAT_MAX_AGE", "300"))
+HEALTHZ_MIN_FREE_DISK_MB = int(env("HEALTHZ_MIN_FREE_DISK_MB", "1024"))
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", "")

@@ -30,12 +30,19 @@ def test_a_task_runs_in_a_real_worker_process(worker_broker):
 
 
 @pytest.mark.django_db
-def test_healthz_sees_the_real_broker(worker_broker, client, user_factory):
+def test_healthz_sees_the_real_broker_and_waits_for_a_heartbeat(
+    worker_broker, client, user_factory
+):
     client.force_login(user_factory(username="ops", role="manager"))
+    response = client.get("/healthz")
+    assert response.status_code == 503  # with a worker, no heartbeat yet is failing
+    assert response.json()["worker"]["ok"] is False
+    tasks.heartbeat()  # the worker records its own in its database (see below)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"]["mode"] == "broker"
     assert response.json()["database"]["ok"] is True
+    assert response.json()["worker"]["ok"] is True
 
 
 @pytest.mark.django_db

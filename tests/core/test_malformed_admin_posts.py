@@ -36,3 +36,19 @@ def test_other_errors_are_not_hidden(client, site_tree, user_factory, monkeypatc
     client.raise_request_exception = False
     client.force_login(user_factory(username="someone-t"))
     assert client.get("/workspace/").status_code == 500
+
+
+def test_an_admin_post_that_hits_a_real_bug_is_a_500_not_a_400(
+    client, site_tree, user_factory, monkeypatch
+):
+    from wagtail.admin.views.pages.edit import EditView
+
+    def buggy(self, request, *args, **kwargs):
+        raise KeyError("a real bug, not a tampered form")
+
+    monkeypatch.setattr(EditView, "post", buggy)
+    client.force_login(user_factory(username="manager-t", role="manager"))
+    page = site_tree.sections["academy.AcademyPage"]
+    client.raise_request_exception = False
+    response = client.post(f"/admin/pages/{page.pk}/edit/", {"title": "改过的标题"})
+    assert response.status_code == 500

@@ -62,6 +62,33 @@ def test_production_refuses_a_missing_shared_cache_or_a_relative_base_url():
     assert result.returncode != 0 and "WAGTAILADMIN_BASE_URL" in result.stderr
 
 
+def _refusal(**changes):
+    result = manage("check", "--settings=config.settings.production", **{**PRODUCTION, **changes})
+    assert result.returncode != 0
+    return result.stderr
+
+
+def test_production_refuses_a_base_url_without_a_host():
+    assert "WAGTAILADMIN_BASE_URL must be an absolute address" in _refusal(
+        WAGTAILADMIN_BASE_URL="https://"
+    )
+
+
+def test_production_refuses_a_base_url_on_a_host_it_does_not_serve():
+    stderr = _refusal(WAGTAILADMIN_BASE_URL="http://127.0.0.1:8000")
+    assert "DJANGO_ALLOWED_HOSTS must include 127.0.0.1" in stderr
+
+
+def test_production_refuses_a_sender_that_is_not_an_address_and_names_it_with_the_rest():
+    stderr = _refusal(DJANGO_DEFAULT_FROM_EMAIL="jiangxin", REDIS_URL="")
+    assert "DJANGO_DEFAULT_FROM_EMAIL must be an email address, not 'jiangxin'" in stderr
+    assert "REDIS_URL (the shared cache" in stderr
+
+
+def test_production_refuses_a_wrong_admin_address():
+    assert "DJANGO_ADMINS must be addresses" in _refusal(DJANGO_ADMINS="ops")
+
+
 def test_chinese_first_in_shanghai():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
