@@ -17,7 +17,7 @@ from ...models import Entrant, Event
 from ...services.certificates import certificates_of, progress
 from ...services.imports import ImportRefused
 from ...services.publishing import open_objections, results_page_for
-from ...services.ranking import check_rule, compute_standings, missing_scores
+from ...services.ranking import check_rule, missing_scores, rank_event
 from ...services.scoring import deviations
 
 # Organizers and managers; an object outside the organizer's contests is not found (404).
@@ -78,7 +78,7 @@ def event_context(request, event):
         check_rule(event, len(sheets))
     except Refused as refusal:
         rule_problem = str(refusal)
-    standings = compute_standings(event) if criteria else []
+    ranked_criteria, standings = rank_event(event) if criteria else ([], [])
     standings_page = Paginator(standings, 100).get_page(request.GET.get("page"))
     results_page = results_page_for(event)
     batch = event.certificate_batches.first()
@@ -93,6 +93,7 @@ def event_context(request, event):
         "missing_rows": missing_rows,
         "rule_problem": rule_problem,
         "standings": standings_page,
+        "ranked_criteria": ranked_criteria,
         "results_page": results_page,
         "deviations": deviations(event) if sheets else [],
         "judges_form": JudgesForm(initial={"judges": [s.judge_id for s in sheets]}, event=event),
