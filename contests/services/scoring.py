@@ -154,13 +154,17 @@ def unlock_sheet(sheet, user, reason):
     log(sheet, "contests.unlock_sheet", user=user, data={"reason": reason[:300]})
 
 
-def deviations(event, limit=100):
-    """Scores further than the event's threshold from the panel's result on the same entrant
-    and criterion, filtered in the database with window aggregates.
+def panel_scores(event):
+    """The event's scores of active entrants, each annotated with ``panel_mean`` (the panel's
+    result on the same entrant and criterion, computed in the database with window
+    aggregates) and ``gap`` (how far the score is from it).
 
     The panel's result is the mean the event ranks by: with the trimmed rule (3 or more
     scores) the mean without the highest and lowest score, so one harsh judge does not drag
-    the reference down and get the whole panel flagged; otherwise the plain mean."""
+    the reference down and get the whole panel flagged; otherwise the plain mean.
+
+    Filter it on whole (entrant, criterion) cells only (an entrant, a criterion): a filter
+    runs before the windows, so a partial cell would change its own mean."""
     part = [F("entrant_id"), F("criterion_id")]
     as_float = FloatField()
     scores = Score.objects.filter(
@@ -183,9 +187,21 @@ def deviations(event, limit=100):
         )
     else:
         reference = ExpressionWrapper(plain, output_field=as_float)
+    return scores.annotate(panel_mean=reference).annotate(
+        gap=Abs(Cast("points", as_float) - F("panel_mean"))
+    )
+
+
+def is_flagged(gap, event):
+    """Whether a score's gap from the panel's mean is past the event's deviation threshold."""
+    return gap is not None and gap > float(event.deviation_threshold)
+
+
+def deviations(event, limit=100):
+    """Scores further than the event's threshold from the panel's result on the same entrant
+    and criterion (see ``panel_scores``), filtered in the database."""
     scores = (
-        scores.annotate(panel_mean=reference)
-        .annotate(gap=Abs(Cast("points", as_float) - F("panel_mean")))
+        panel_scores(event)
         .filter(gap__gt=float(event.deviation_threshold))
         .select_related("entrant", "criterion", "sheet__judge")
         .order_by("-gap", "entrant__bib", "criterion__position")
