@@ -1,4 +1,5 @@
-"""The organizer's judge × entrant grids of an event: the score matrix of one criterion."""
+"""The organizer's judge × entrant grids of an event: the score matrix of one criterion, and
+the completion grid the event page refreshes."""
 
 from django.http import Http404
 from django.shortcuts import render
@@ -6,7 +7,7 @@ from django.shortcuts import render
 from core.pagination import paginate
 
 from ...services.grids import score_matrix
-from .base import event_for, organizer_required
+from .base import completion_context, event_for, organizer_required
 
 MATRIX_PAGE_SIZE = 50
 
@@ -44,3 +45,14 @@ def matrix(request, pk):
             "query": f"criterion={criterion.pk}" if criterion else "",
         },
     )
+
+
+@organizer_required
+def completion(request, pk):
+    """The completion grid alone, as the event page's script fetches it every few seconds."""
+    event = event_for(request, pk)
+    sheets = list(event.sheets.order_by("id").select_related("judge"))
+    context = completion_context(request, event, sheets, event.criteria.count())
+    response = render(request, "contests/manage/completion.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
