@@ -1,7 +1,7 @@
 """Judges' score sheets: parsing and validating scores, saving a sheet, submitting, unlocking,
 and the deviation flags the organizer sees."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import (
@@ -141,6 +141,42 @@ def sheet_missing_count(sheet):
         sheet=sheet, entrant__status=Entrant.Status.ACTIVE, entrant__event=event
     ).count()
     return max(expected - filled, 0)
+
+
+def last_unlock(sheet):
+    """Who unlocked the sheet last, when and why (from the audit log), or None."""
+    from wagtail.models import ModelLogEntry
+
+    entry = (
+        ModelLogEntry.objects.for_instance(sheet)
+        .filter(action="contests.unlock_sheet")
+        .select_related("user")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    return {
+        "by": entry.user.get_full_name() or entry.user.get_username()
+        if entry.user
+        else entry.user_display_name,
+        "at": entry.timestamp,
+        "reason": (entry.data or {}).get("reason", ""),
+    }
+
+
+def subtotal(values, criteria):
+    """A judge's weighted subtotal for one entrant: the sum of score × weight over the cells
+    that hold a valid score (others count as empty), rounded half-up to 2 decimals."""
+    total = Decimal(0)
+    for raw, criterion in zip(values, criteria, strict=True):
+        if raw is None or str(raw).strip() == "":
+            continue
+        try:
+            total += parse_score(str(raw), criterion) * criterion.weight
+        except Refused:
+            continue
+    return total.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 def unlock_sheet(sheet, user, reason):
