@@ -91,13 +91,19 @@
         data.set("action", "draft");
         inFlight = true;
         say(form.dataset.msgSaving);
-        fetch(form.action || window.location.href, {
+        // Not form.action: the buttons named "action" shadow that property.
+        fetch(form.getAttribute("action") || window.location.href, {
             method: "POST",
             body: data,
             credentials: "same-origin",
             headers: { "Accept": "application/json" }
         })
-            .then(function (response) { return response.json(); })
+            .then(function (response) {
+                if (!(response.headers.get("Content-Type") || "").includes("json")) {
+                    throw new Error(String(response.status));
+                }
+                return response.json();
+            })
             .then(function (answer) {
                 clearErrors();
                 if (answer.ok) {
