@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import judging
-from .views.manage import contests, entrants, events, results, scheme
+from .views.manage import contests, entrants, events, grids, results, scheme
 
 app_name = "contests"
 
@@ -20,6 +20,8 @@ urlpatterns = [
         name="entrant_status",
     ),
     path("manage/event/<int:pk>/judges/", events.judges, name="judges"),
+    path("manage/event/<int:pk>/matrix/", grids.matrix, name="matrix"),
+    path("manage/event/<int:pk>/completion/", grids.completion, name="completion"),
     path("manage/event/<int:pk>/sheets/<int:sheet_pk>/unlock/", events.unlock, name="unlock"),
     path("manage/event/<int:pk>/scores/import/", events.import_scores_view, name="import_scores"),
     path("manage/event/<int:pk>/publish/", results.publish, name="publish"),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.refusals import Refused
@@ -39,6 +40,10 @@ def round_half_up(value):
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def _shown(value, places=TWO_PLACES):
+    return "—" if value is None else str(value.quantize(places, rounding=ROUND_HALF_UP))
+
+
 @dataclass
 class Standing:
     entrant_id: int
@@ -49,10 +54,19 @@ class Standing:
     total_exact: Decimal | None
     rank: int | None
     award: str
+    # Each criterion's result (the judges' scores combined by the event's rule, unweighted),
+    # exact, in the order of ``criteria``; None where it has no result.
+    results_exact: tuple = ()
+    tie_note: str = ""
 
     @property
     def total(self):
         return None if self.total_exact is None else round_half_up(self.total_exact)
+
+    @property
+    def results(self):
+        """Each criterion's result rounded half-up to 2 decimals, as shown and exported."""
+        return [None if r is None else round_half_up(r) for r in self.results_exact]
 
     def as_row(self):
         return {
@@ -90,8 +104,10 @@ def _tables():
     }
 
 
-def ranking_sql(event, tie_break_ids):
-    """The SQL and parameters ranking the active entrants of an event."""
+def ranking_sql(event, tie_break_ids, criterion_ids=()):
+    """The SQL and parameters ranking the active entrants of an event.
+
+    Each row: entrant id, scaled total, rank, then one scaled result per ``criterion_ids``."""
     t = _tables()
     windows = (
         ", ROW_NUMBER() OVER (PARTITION BY s.entrant_id, s.criterion_id ORDER BY s.points) AS rn"
@@ -107,6 +123,11 @@ def ranking_sql(event, tie_break_ids):
     # result, as a missing total does: spelled out, since SQLite sorts NULL last in descending
     # order and PostgreSQL first.
     tie_order = "".join(f", COALESCE(tb{i}, -1) DESC" for i in range(len(tie_break_ids)))
+    result_columns = "".join(
+        f", MAX(CASE WHEN c.criterion_id = %s THEN c.scaled END) AS cr{i}"
+        for i in range(len(criterion_ids))
+    )
+    result_select = "".join(f", cr{i}" for i in range(len(criterion_ids)))
     # Only table names, fixed fragments and counters are formatted in; values are parameters.
     sql = f"""
 WITH points AS (
@@ -129,16 +150,16 @@ scaled AS (
     WHERE cells.den > 0
 ),
 totals AS (
-    SELECT e.id AS entrant_id, SUM(c.weighted) AS total{tie_columns}
+    SELECT e.id AS entrant_id, SUM(c.weighted) AS total{tie_columns}{result_columns}
     FROM {t["entrant"]} e LEFT JOIN scaled c ON c.entrant_id = e.id
     WHERE e.event_id = %s AND e.status = 'active'
     GROUP BY e.id
 )
 SELECT entrant_id, total,
-       RANK() OVER (ORDER BY COALESCE(total, -1) DESC{tie_order}) AS rnk
+       RANK() OVER (ORDER BY COALESCE(total, -1) DESC{tie_order}) AS rnk{result_select}
 FROM totals
 """  # noqa: S608
-    params = [event.pk, event.pk, *tie_break_ids, event.pk]
+    params = [event.pk, event.pk, *tie_break_ids, *criterion_ids, event.pk]
     return sql, params
 
 
@@ -165,36 +186,102 @@ def check_rule(event, judge_count=None):
         )
 
 
-def compute_standings(event):
-    """The ranked standings of an event: one SQL statement for ranks and totals, one query
-    for the entrants' names, one for the tiers and one for the tie-break criteria."""
-    tie_break_ids = list(
-        event.criteria.filter(tie_break__isnull=False)
-        .order_by("tie_break", "position")
-        .values_list("id", flat=True)
-    )
+@dataclass(frozen=True)
+class RankedCriterion:
+    id: int
+    name: str
+    tie_break: int | None
+
+
+def _distinct_places(a, b):
+    """Enough decimals (2 to 6) for two different exact results not to read as equal."""
+    for places in range(2, 7):
+        quantum = Decimal(1).scaleb(-places)
+        if a is None or b is None or _shown(a, quantum) != _shown(b, quantum):
+            return quantum
+    return quantum
+
+
+def tie_note(lower, upper, criteria):
+    """Why ``lower`` is ranked below (or beside) ``upper`` though their totals are equal."""
+    index = {c.id: i for i, c in enumerate(criteria)}
+    tie_breaks = sorted((c for c in criteria if c.tie_break), key=lambda c: c.tie_break)
+    for criterion in tie_breaks:
+        mine = lower.results_exact[index[criterion.id]]
+        theirs = upper.results_exact[index[criterion.id]]
+        if mine != theirs:
+            places = _distinct_places(mine, theirs)
+            return gettext(
+                "tie with No. %(bib)s broken by %(criterion)s: %(other)s vs %(value)s"
+            ) % {
+                "bib": upper.bib,
+                "criterion": criterion.name,
+                "other": _shown(theirs, places),
+                "value": _shown(mine, places),
+            }
+    if tie_breaks:
+        return gettext("tied with No. %(bib)s on every tie-break criterion: rank shared") % {
+            "bib": upper.bib
+        }
+    return gettext("tied with No. %(bib)s, no tie-break criterion: rank shared") % {
+        "bib": upper.bib
+    }
+
+
+def _note_ties(standings, criteria):
+    for upper, lower in zip(standings, standings[1:], strict=False):
+        if lower.rank is not None and lower.total_exact == upper.total_exact:
+            lower.tie_note = tie_note(lower, upper, criteria)
+
+
+def rank_event(event):
+    """The event's criteria (in scheme order) and its ranked standings, each standing with
+    every criterion's result and, where its total equals the one above, how the tie went.
+
+    One SQL statement for ranks, totals and results, one query for the entrants' names, one
+    for the tiers and one for the criteria."""
+    criteria = [
+        RankedCriterion(*row)
+        for row in event.criteria.order_by("position", "id").values_list("id", "name", "tie_break")
+    ]
+    criterion_ids = [c.id for c in criteria]
+    tie_break_ids = [
+        c.id for c in sorted((c for c in criteria if c.tie_break), key=lambda c: c.tie_break)
+    ]
     tiers = list(AwardTier.objects.filter(event=event).values_list("name", "count"))
-    sql, params = ranking_sql(event, tie_break_ids)
+    sql, params = ranking_sql(event, tie_break_ids, criterion_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ranked = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+        ranked = {row[0]: row[1:] for row in cursor.fetchall()}
     entrants = Entrant.objects.filter(event=event).values_list(
         "id", "bib", "name", "unit", "status"
     )
     standings, unranked = [], []
     for entrant_id, bib, name, unit, status in entrants:
         if entrant_id in ranked:
-            scaled_total, rank = ranked[entrant_id]
+            scaled_total, rank, *scaled_results = ranked[entrant_id]
             total = None if scaled_total is None else Decimal(scaled_total) / TOTAL_SCALE
             if total is None:
                 rank = None
+            results = tuple(
+                None if value is None else Decimal(value) / RESULT_SCALE for value in scaled_results
+            )
             award = award_for(rank, total, tiers, event.minimum_total)
-            standings.append(Standing(entrant_id, bib, name, unit, status, total, rank, award))
+            standings.append(
+                Standing(entrant_id, bib, name, unit, status, total, rank, award, results)
+            )
         else:
-            unranked.append(Standing(entrant_id, bib, name, unit, status, None, None, ""))
+            empty = (None,) * len(criteria)
+            unranked.append(Standing(entrant_id, bib, name, unit, status, None, None, "", empty))
     standings.sort(key=lambda s: (s.rank is None, s.rank or 0, s.bib))
     unranked.sort(key=lambda s: s.bib)
-    return standings + unranked
+    _note_ties(standings, criteria)
+    return criteria, standings + unranked
+
+
+def compute_standings(event):
+    """The ranked standings of an event (see ``rank_event``)."""
+    return rank_event(event)[1]
 
 
 def missing_scores(event, limit=50):

@@ -1,7 +1,7 @@
 """Judges' score sheets: parsing and validating scores, saving a sheet, submitting, unlocking,
 and the deviation flags the organizer sees."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import (
@@ -143,6 +143,42 @@ def sheet_missing_count(sheet):
     return max(expected - filled, 0)
 
 
+def last_unlock(sheet):
+    """Who unlocked the sheet last, when and why (from the audit log), or None."""
+    from wagtail.models import ModelLogEntry
+
+    entry = (
+        ModelLogEntry.objects.for_instance(sheet)
+        .filter(action="contests.unlock_sheet")
+        .select_related("user")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    return {
+        "by": entry.user.get_full_name() or entry.user.get_username()
+        if entry.user
+        else entry.user_display_name,
+        "at": entry.timestamp,
+        "reason": (entry.data or {}).get("reason", ""),
+    }
+
+
+def subtotal(values, criteria):
+    """A judge's weighted subtotal for one entrant: the sum of score × weight over the cells
+    that hold a valid score (others count as empty), rounded half-up to 2 decimals."""
+    total = Decimal(0)
+    for raw, criterion in zip(values, criteria, strict=True):
+        if raw is None or str(raw).strip() == "":
+            continue
+        try:
+            total += parse_score(str(raw), criterion) * criterion.weight
+        except Refused:
+            continue
+    return total.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
 def unlock_sheet(sheet, user, reason):
     reason = (reason or "").strip()
     if not reason:
@@ -154,13 +190,17 @@ def unlock_sheet(sheet, user, reason):
     log(sheet, "contests.unlock_sheet", user=user, data={"reason": reason[:300]})
 
 
-def deviations(event, limit=100):
-    """Scores further than the event's threshold from the panel's result on the same entrant
-    and criterion, filtered in the database with window aggregates.
+def panel_scores(event):
+    """The event's scores of active entrants, each annotated with ``panel_mean`` (the panel's
+    result on the same entrant and criterion, computed in the database with window
+    aggregates) and ``gap`` (how far the score is from it).
 
     The panel's result is the mean the event ranks by: with the trimmed rule (3 or more
     scores) the mean without the highest and lowest score, so one harsh judge does not drag
-    the reference down and get the whole panel flagged; otherwise the plain mean."""
+    the reference down and get the whole panel flagged; otherwise the plain mean.
+
+    Filter it on whole (entrant, criterion) cells only (an entrant, a criterion): a filter
+    runs before the windows, so a partial cell would change its own mean."""
     part = [F("entrant_id"), F("criterion_id")]
     as_float = FloatField()
     scores = Score.objects.filter(
@@ -183,9 +223,21 @@ def deviations(event, limit=100):
         )
     else:
         reference = ExpressionWrapper(plain, output_field=as_float)
+    return scores.annotate(panel_mean=reference).annotate(
+        gap=Abs(Cast("points", as_float) - F("panel_mean"))
+    )
+
+
+def is_flagged(gap, event):
+    """Whether a score's gap from the panel's mean is past the event's deviation threshold."""
+    return gap is not None and gap > float(event.deviation_threshold)
+
+
+def deviations(event, limit=100):
+    """Scores further than the event's threshold from the panel's result on the same entrant
+    and criterion (see ``panel_scores``), filtered in the database."""
     scores = (
-        scores.annotate(panel_mean=reference)
-        .annotate(gap=Abs(Cast("points", as_float) - F("panel_mean")))
+        panel_scores(event)
         .filter(gap__gt=float(event.deviation_threshold))
         .select_related("entrant", "criterion", "sheet__judge")
         .order_by("-gap", "entrant__bib", "criterion__position")

@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from core.access import role_required, scoped_or_404
@@ -14,7 +17,7 @@ from core.refusals import Refused
 from core.roles import JUDGE
 
 from ..models import Criterion, Entrant, Score, Sheet
-from ..services.scoring import field_name, save_sheet
+from ..services.scoring import field_name, last_unlock, save_sheet, subtotal
 
 SHEET_PAGE_SIZE = 50
 
@@ -66,12 +69,15 @@ def sheet(request, pk):
     posted = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
+        saved = 0
         try:
             saved, errors = save_sheet(
                 sheet, request.POST, entrant_list, criteria, request.user, submit=submit
             )
         except Refused as refusal:
             errors = {"__all__": str(refusal)}
+        if _wants_json(request):
+            return _autosave_answer(saved, errors)
         if not errors:
             if submit:
                 messages.success(request, _("Sheet submitted. Thank you."))
@@ -98,7 +104,8 @@ def sheet(request, pk):
             cells.append(
                 {"name": name, "value": value, "criterion": criterion, "error": errors.get(name)}
             )
-        rows.append({"entrant": entrant, "cells": cells})
+        values = [cell["value"] for cell in cells]
+        rows.append({"entrant": entrant, "cells": cells, "subtotal": subtotal(values, criteria)})
     filled = Score.objects.filter(sheet=sheet).count()
     return render(
         request,
@@ -113,6 +120,37 @@ def sheet(request, pk):
             "error_count": len([k for k in errors if k != "__all__"]),
             "filled": filled,
             "expected": event.entrants.active().count() * len(criteria),
+            "unlocked": None if sheet.is_submitted else last_unlock(sheet),
         },
         status=status,
+    )
+
+
+def _wants_json(request):
+    """The sheet's own script saves drafts in the background and asks for JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _autosave_answer(saved, errors):
+    """What the background save tells the sheet: saved at hh:mm, or which cells were refused
+    (nothing is saved then)."""
+    if errors:
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": errors.get("__all__")
+                or _("Not saved: %(n)s scores are not valid.")
+                % {"n": len([k for k in errors if k != "__all__"])},
+                "errors": {k: str(v) for k, v in errors.items() if k != "__all__"},
+            },
+            status=400,
+        )
+    at = time_format(timezone.localtime(), "H:i")
+    return JsonResponse(
+        {
+            "ok": True,
+            "saved": saved,
+            "saved_at": at,
+            "message": _("Draft saved at %(time)s.") % {"time": at},
+        }
     )

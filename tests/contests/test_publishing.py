@@ -129,7 +129,7 @@ def test_exports_in_english_have_the_exact_columns(client, contest, organizer):
     client.force_login(organizer)
     response = client.get(f"/en/app/contests/manage/event/{event.pk}/results.csv")
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "rank,bib,name,unit,total,award"
+    assert lines[0] == "rank,bib,name,unit,实操,理论,total,award,tie-break"
     assert lines[1].startswith("1,001,选手1,")
     response = client.get(f"/app/contests/manage/event/{event.pk}/results.xlsx")
     assert response.status_code == 200

@@ -262,7 +262,9 @@ def test_results_export_has_no_phone_or_judge_columns(client, contest, organizer
     fill(event, sheets)
     client.force_login(organizer)
     text = client.get(f"/en/app/contests/manage/event/{event.pk}/results.csv").content.decode()
-    assert text.lstrip("\ufeff").splitlines()[0] == "rank,bib,name,unit,total,award"
+    assert text.lstrip("\ufeff").splitlines()[0] == (
+        "rank,bib,name,unit,实操,理论,total,award,tie-break"
+    )
     assert PHONE not in text
 
 

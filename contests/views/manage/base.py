@@ -15,9 +15,10 @@ from core.roles import ORGANIZER
 from ...forms import JudgesForm, ReasonForm, UploadForm
 from ...models import Entrant, Event
 from ...services.certificates import certificates_of, progress
+from ...services.grids import completion_grid
 from ...services.imports import ImportRefused
 from ...services.publishing import open_objections, results_page_for
-from ...services.ranking import check_rule, compute_standings, missing_scores
+from ...services.ranking import check_rule, missing_scores, rank_event
 from ...services.scoring import deviations
 
 # Organizers and managers; an object outside the organizer's contests is not found (404).
@@ -60,6 +61,23 @@ def upload(request, *, kind, contest, event=None, run, done):
     )
 
 
+COMPLETION_PAGE_SIZE = 50
+
+
+def completion_context(request, event, sheets, criterion_count):
+    """The completion grid of one page (``?grid=``) of the event's entrants."""
+    page = Paginator(event.entrants.order_by("bib"), COMPLETION_PAGE_SIZE).get_page(
+        request.GET.get("grid")
+    )
+    return {
+        "event": event,
+        "grid_sheets": sheets,
+        "grid_rows": completion_grid(sheets, page.object_list, criterion_count),
+        "grid_page": page,
+        "refreshed_at": timezone.localtime(),
+    }
+
+
 def event_context(request, event):
     sheets = list(
         event.sheets.select_related("judge").annotate(score_count=Count("scores")).order_by("id")
@@ -72,17 +90,18 @@ def event_context(request, event):
     expected = entrant_counts["active"] * len(criteria)
     for sheet in sheets:
         sheet.expected = expected
-    missing_count, missing_rows = missing_scores(event) if sheets and criteria else (0, [])
+    missing_count = missing_scores(event, limit=0)[0] if sheets and criteria else 0
     rule_problem = None
     try:
         check_rule(event, len(sheets))
     except Refused as refusal:
         rule_problem = str(refusal)
-    standings = compute_standings(event) if criteria else []
+    ranked_criteria, standings = rank_event(event) if criteria else ([], [])
     standings_page = Paginator(standings, 100).get_page(request.GET.get("page"))
     results_page = results_page_for(event)
     batch = event.certificate_batches.first()
     return {
+        **completion_context(request, event, sheets, len(criteria)),
         "event": event,
         "contest": event.contest,
         "sheets": sheets,
@@ -90,9 +109,9 @@ def event_context(request, event):
         "tiers": tiers,
         "entrant_counts": entrant_counts,
         "missing_count": missing_count,
-        "missing_rows": missing_rows,
         "rule_problem": rule_problem,
         "standings": standings_page,
+        "ranked_criteria": ranked_criteria,
         "results_page": results_page,
         "deviations": deviations(event) if sheets else [],
         "judges_form": JudgesForm(initial={"judges": [s.judge_id for s in sheets]}, event=event),

@@ -24,7 +24,7 @@ from ...services.publishing import (
     publish_provisional,
     start_public_notice,
 )
-from ...services.ranking import compute_standings
+from ...services.ranking import rank_event
 from .base import event_for, organizer_required, refuse
 
 PUBLISH_ACTIONS = {"provisional", "notice", "final", "correct"}
@@ -89,35 +89,38 @@ def objection_answer(request, pk):
     )
 
 
-EXPORT_COLUMNS = ("rank", "bib", "name", "unit", "total", "award")
-
-
-def _export_rows(event):
+def _export_table(event):
+    """Headers, rows and number formats: one column per criterion's result beside the total,
+    and how a tie on the total was broken."""
     status_labels = dict(Entrant.Status.choices)
-    for standing in compute_standings(event):
-        yield [
+    criteria, standings = rank_event(event)
+    headers = [
+        _("rank"),
+        _("bib"),
+        pgettext("results column", "name"),
+        _("unit"),
+        *[c.name for c in criteria],
+        _("total"),
+        _("award"),
+        _("tie-break"),
+    ]
+    rows = [
+        [
             standing.rank,
             standing.bib,
             standing.name,
             standing.unit,
+            *standing.results,
             standing.total,
             standing.award
             or (str(status_labels[standing.status]) if standing.status != "active" else ""),
+            standing.tie_note,
         ]
-
-
-def _headers():
-    return [
-        str(label)
-        for label in [
-            _("rank"),
-            _("bib"),
-            pgettext("results column", "name"),
-            _("unit"),
-            _("total"),
-            _("award"),
-        ]
+        for standing in standings
     ]
+    decimals = range(4, 5 + len(criteria))
+    formats = dict.fromkeys(decimals, spreadsheets.DECIMAL_FORMAT)
+    return [str(h) for h in headers], rows, formats
 
 
 @organizer_required
@@ -126,14 +129,13 @@ def export(request, pk, fmt):
     fallback = f"results-{event.pk}"
     label = _("results")
     title = f"{event.contest.title} {event.name} {label}"
-    rows = list(_export_rows(event))
-    formats = {4: spreadsheets.DECIMAL_FORMAT}
+    headers, rows, formats = _export_table(event)
     if fmt == "csv":
         return spreadsheets.csv_response(
-            title, _headers(), rows, fallback=fallback, number_formats=formats, stream=False
+            title, headers, rows, fallback=fallback, number_formats=formats, stream=False
         )
     return spreadsheets.xlsx_response(
-        title, event.name, _headers(), rows, fallback=fallback, number_formats=formats
+        title, event.name, headers, rows, fallback=fallback, number_formats=formats
     )
 
 
