@@ -82,6 +82,10 @@ def roll_call(request, pk):
             "errors": errors,
             "taken": taken,
             "roll": getattr(session, "roll_call", None),
+            "consent": {
+                "total": len(children),
+                "without": [child for child in children if not child.photo_consent],
+            },
             "rate": rate,
             "can_take": not session.is_cancelled
             and timezone.localdate(session.starts_at) <= timezone.localdate(),
