@@ -81,6 +81,24 @@ def save_roll_call(session, user, marks):
     return roll_call, created, len(new) + len(changed)
 
 
+EXCEPTIONS = (Attendance.Status.ABSENT, Attendance.Status.LATE, Attendance.Status.EXCUSED)
+
+
+def exceptions(children, marks):
+    """Who was absent, late or excused, with their reasons, for the summary after a save.
+
+    ``marks`` maps a child id to (status, reason); the answer is a list of
+    (status label, [(name, reason), ...]) in the order absent, late, excused, leaving out
+    a status nobody has.
+    """
+    groups = {status: [] for status in EXCEPTIONS}
+    for child in children:
+        status, reason = marks.get(child.pk, (None, ""))
+        if status in groups:
+            groups[status].append((child.display_name, (reason or "").strip()))
+    return [(status.label, names) for status, names in groups.items() if names]
+
+
 def missing_roll_calls(since, until):
     """Active sessions that ended in [since, until) without a roll call."""
     return (
