@@ -13,7 +13,12 @@ from core.roles import CRAFTSMAN, TEACHER
 
 from ..models import Attendance
 from ..services.reports import overall_rate
-from ..services.roll_call import exceptions, roll_call_children, save_roll_call
+from ..services.roll_call import (
+    change_history,
+    exceptions,
+    roll_call_children,
+    save_roll_call,
+)
 from .common import require_form_methods
 from .sessions import session_or_404
 
@@ -59,12 +64,17 @@ def roll_call(request, pk):
         posted, errors = _posted_marks(request.POST)
         if not errors:
             try:
-                _roll, created, _n = save_roll_call(session, request.user, posted)
+                _roll, created, count = save_roll_call(session, request.user, posted)
             except Refused as refusal:
                 errors.append(refusal.message)
             else:
                 unmarked = len(children) - len(posted)
-                text = _("The roll call is saved.") if created else _("The roll call is updated.")
+                if created:
+                    text = _("The roll call is saved.")
+                elif count:
+                    text = _("The roll call is updated.")
+                else:
+                    text = _("Nothing changed: the roll call is as it was.")
                 if unmarked > 0:
                     text += " " + _("%(n)d children are not marked yet.") % {"n": unmarked}
                 messages.success(request, text)
@@ -89,6 +99,7 @@ def roll_call(request, pk):
         for row in rows:  # "all present" as the start of a new roll call
             row["status"] = Attendance.Status.PRESENT
     saved = {a.child_id: (a.status, a.reason) for a in existing.values()}
+    roll = getattr(session, "roll_call", None)
     rate = overall_rate(Attendance.objects.filter(session=session)) if taken else None
     return render(
         request,
@@ -99,7 +110,8 @@ def roll_call(request, pk):
             "statuses": Attendance.Status.choices,
             "errors": errors,
             "taken": taken,
-            "roll": getattr(session, "roll_call", None),
+            "roll": roll,
+            "history": change_history(roll),
             "consent": {
                 "total": len(children),
                 "without": [child for child in children if not child.photo_consent],
