@@ -83,12 +83,12 @@ def save_roll_call(session, user, marks):
     if changed:
         Attendance.objects.bulk_update(changed, ["status", "reason"])
     if created:
-        log(instance=roll_call, action=TAKE, user=user)
+        log(instance=session, action=TAKE, user=user)
     elif changes:  # a re-save that changes nothing leaves "last changed" and the history alone
         roll_call.updated_by, roll_call.updated_at = user, now
         roll_call.save(update_fields=["updated_by", "updated_at"])
-        log(
-            instance=roll_call,
+        log(  # on the session, so the admin's history of the session shows it
+            instance=session,
             action=EDIT,
             user=user,
             data={
@@ -143,7 +143,7 @@ def change_history(roll_call):
     if roll_call is None:
         return []
     entries = (
-        ModelLogEntry.objects.for_instance(roll_call)
+        ModelLogEntry.objects.for_instance(roll_call.session)
         .filter(action=EDIT)
         .select_related("user")
         .order_by("-timestamp", "-pk")

@@ -11,7 +11,7 @@ from django.utils import translation
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
-from heritage.models import RollCall
+from heritage.models import RollCall, Session
 from heritage.services import roll_call as service
 from tests.factories import UserFactory
 from tests.factories.heritage import ChildFactory, SessionFactory
@@ -79,6 +79,18 @@ def test_the_admin_history_shows_the_change_text(client, world):
     assert f"点名已修改：{c[3].display_name}：出勤 → 请假（回老家）" in html
 
 
+def test_the_sessions_admin_history_shows_the_change_text(client, world):
+    c = world.children
+    marks_ = {x.pk: ("present", "") for x in c}
+    service.save_roll_call(world.session, world.teacher, marks_)
+    service.save_roll_call(world.session, world.craftsman, {**marks_, c[1].pk: ("late", "堵车")})
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    url = reverse("wagtailsnippets_heritage_session:history", args=[world.session.pk])
+    html = client.get(url).content.decode()
+    assert f"点名已修改：{c[1].display_name}：出勤 → 迟到（堵车）" in html
+    assert "已点名" in html  # the first save, before the change
+
+
 def test_the_admin_history_reads_chinese(world):
     c = world.children
     service.save_roll_call(world.session, world.teacher, {c[0].pk: ("present", "")})
@@ -111,14 +123,12 @@ def _measure(client, session, children):
     unchanged = _count(lambda: service.save_roll_call(session, session.teacher, late))
     client.get(url)
     page = _count(lambda: client.get(url))
-    assert len(edits().filter(object_id=str(session.roll_call.pk)).get().data["changes"]) == len(
-        children
-    )
+    assert len(edits().filter(object_id=str(session.pk)).get().data["changes"]) == len(children)
     return changed, unchanged, page
 
 
 def test_saving_a_change_and_reading_the_history_cost_the_same_queries_for_5_and_40(client, world):
-    ContentType.objects.get_for_model(RollCall)
+    ContentType.objects.get_for_model(Session)
     client.force_login(world.teacher)
     small = _measure(client, world.session, world.children)
     ChildFactory.create_batch(35, class_group=world.class_group)
