@@ -1,4 +1,5 @@
-"""The roll call on a phone: eight or more children on one screen, a name filter, consent."""
+"""The roll call on a phone: eight or more children on one screen, a name filter, consent,
+the summary after saving and the history of changes."""
 
 import re
 
@@ -76,3 +77,23 @@ def test_phone_shows_eight_children_at_once_and_filters_by_name(live_demo, phone
     assert f"{without} of {size}" in consent
     phone.locator("[data-photo-consent] summary").click()
     assert phone.locator(".photo-consent__names li").count() == without
+
+    # Saving names who was absent, with the reason, and the change enters the history.
+    name = row.get_attribute("data-name")
+    row.locator(".roll-row__reason").fill("发烧")
+    phone.get_by_role("button", name="Save the roll call").click()
+    phone.wait_for_load_state()
+    notes = phone.locator(".messages").inner_text()
+    assert f"{name} (发烧)" in notes and "Absent" in notes
+    screenshot(phone, "roll-call-saved")
+    summary = phone.locator("dl[data-exceptions]").inner_text()
+    assert name in summary and "发烧" in summary
+    # A later change of that child, with its reason, is listed as old → new.
+    row = phone.locator(f'.roll-row[data-name="{name}"]')
+    row.locator("label.status--late").click()
+    row.locator(".roll-row__reason").fill("堵车")
+    phone.get_by_role("button", name="Save the roll call").click()
+    phone.wait_for_load_state()
+    latest = phone.locator("ol[data-changes] > li").first.inner_text()
+    assert f"{name}: Absent · 发烧 → Late · 堵车" in latest
+    assert phone.locator("ol[data-changes] > li").first.locator("p").inner_text() != ""
