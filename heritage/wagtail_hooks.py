@@ -1,11 +1,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from core.roles import CRAFTSMAN, MANAGER, TEACHER, has_role
 from core.workspace import HOOK_NAME, WorkspaceItem
 
+from .services.roll_call import EDIT, describe_change
 from .viewsets import HeritageViewSetGroup
 
 register_snippet(HeritageViewSetGroup)
@@ -14,7 +16,21 @@ register_snippet(HeritageViewSetGroup)
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action("heritage.roll_call.take", _("Take the roll"), _("Roll call taken"))
-    actions.register_action("heritage.roll_call.edit", _("Edit the roll"), _("Roll call changed"))
+
+    @actions.register_action(EDIT)
+    class RollCallChanged(LogFormatter):
+        """The admin's history shows what changed, child by child, not only "changed"."""
+
+        label = _("Edit the roll")
+
+        def format_message(self, log_entry):
+            changes = (log_entry.data or {}).get("changes", [])
+            if not changes:
+                return _("Roll call changed")
+            return _("Roll call changed: %(changes)s") % {
+                "changes": "; ".join(describe_change(change) for change in changes)
+            }
+
     actions.register_action("heritage.session.move", _("Move a session"), _("Session moved"))
     actions.register_action(
         "heritage.session.cancel", _("Cancel a session"), _("Session cancelled")

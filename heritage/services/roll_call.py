@@ -5,10 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from core.refusals import Refused
 
 from ..models import Attendance, RollCall, Session
+
+TAKE = "heritage.roll_call.take"
+EDIT = "heritage.roll_call.edit"
 
 
 def roll_call_children(session):
@@ -21,9 +25,10 @@ def save_roll_call(session, user, marks):
     """Save a whole roll call in a bounded number of queries.
 
     ``marks`` maps a child id to (status, reason). Saving again updates the marks, never
-    duplicates them; who recorded it first and who changed it last are kept, and a later
-    change is written to Wagtail's log. Refuses a cancelled session, a future session,
-    a child not in the session's class group and a status outside the four.
+    duplicates them; who recorded it first and who changed it last are kept, and each later
+    change is written to Wagtail's log with every child's old and new status and reason.
+    Refuses a cancelled session, a future session, a child not in the session's class group
+    and a status outside the four.
     """
     if session.is_cancelled:
         raise Refused(_("This session was cancelled: there is no roll to take."))
@@ -51,34 +56,111 @@ def save_roll_call(session, user, marks):
         session=session, defaults={"recorded_by": user, "recorded_at": now}
     )
     existing = {a.child_id: a for a in Attendance.objects.filter(session=session)}
-    new, changed = [], []
+    new, changed, changes = [], [], []
     for child_id, (status, reason) in marks.items():
         reason = (reason or "").strip()[:200]
         current = existing.get(child_id)
         if current is None:
             new.append(Attendance(session=session, child_id=child_id, status=status, reason=reason))
+            old = (None, "")
         elif (current.status, current.reason) != (status, reason):
+            old = (current.status, current.reason)
             current.status, current.reason = status, reason
             changed.append(current)
+        else:
+            continue
+        changes.append(
+            {
+                "child": child_id,
+                "name": children[child_id].display_name,
+                "old": old[0],
+                "old_reason": old[1],
+                "new": status,
+                "reason": reason,
+            }
+        )
     Attendance.objects.bulk_create(new)
     if changed:
         Attendance.objects.bulk_update(changed, ["status", "reason"])
-    if not created:
+    if created:
+        log(instance=session, action=TAKE, user=user)
+    elif changes:  # a re-save that changes nothing leaves "last changed" and the history alone
         roll_call.updated_by, roll_call.updated_at = user, now
         roll_call.save(update_fields=["updated_by", "updated_at"])
-        if new or changed:
-            log(
-                instance=roll_call,
-                action="heritage.roll_call.edit",
-                user=user,
-                data={
-                    "changed": {str(a.child_id): a.status for a in changed},
-                    "added": {str(a.child_id): a.status for a in new},
-                },
-            )
-    else:
-        log(instance=roll_call, action="heritage.roll_call.take", user=user)
+        log(  # on the session, so the admin's history of the session shows it
+            instance=session,
+            action=EDIT,
+            user=user,
+            data={
+                "changes": sorted(changes, key=lambda c: (c["name"], c["child"])),
+                "changed": {str(a.child_id): a.status for a in changed},
+                "added": {str(a.child_id): a.status for a in new},
+            },
+        )
     return roll_call, created, len(new) + len(changed)
+
+
+EXCEPTIONS = (Attendance.Status.ABSENT, Attendance.Status.LATE, Attendance.Status.EXCUSED)
+
+
+def exceptions(children, marks):
+    """Who was absent, late or excused, with their reasons, for the summary after a save.
+
+    ``marks`` maps a child id to (status, reason); the answer is a list of
+    (status label, [(name, reason), ...]) in the order absent, late, excused, leaving out
+    a status nobody has.
+    """
+    groups = {status: [] for status in EXCEPTIONS}
+    for child in children:
+        status, reason = marks.get(child.pk, (None, ""))
+        if status in groups:
+            groups[status].append((child.display_name, (reason or "").strip()))
+    return [(status.label, names) for status, names in groups.items() if names]
+
+
+def status_label(code):
+    return Attendance.Status(code).label if code in Attendance.Status.values else code
+
+
+def describe_change(change):
+    """One child's change in words: "王小明: Present → Absent (fever)"."""
+    new = status_label(change["new"])
+    if change.get("reason"):
+        new = _("%(status)s (%(reason)s)") % {"status": new, "reason": change["reason"]}
+    if change.get("old") is None:
+        return _("%(name)s: marked %(new)s") % {"name": change["name"], "new": new}
+    old = status_label(change["old"])
+    if change.get("old_reason"):
+        old = _("%(status)s (%(reason)s)") % {"status": old, "reason": change["old_reason"]}
+    return _("%(name)s: %(old)s → %(new)s") % {"name": change["name"], "old": old, "new": new}
+
+
+def change_history(roll_call):
+    """The changes after the first save, newest first: [(log entry, [change, ...]), ...].
+
+    Each change is the logged dict plus "text" (``describe_change``) and status labels.
+    """
+    if roll_call is None:
+        return []
+    entries = (
+        ModelLogEntry.objects.for_instance(roll_call.session)
+        .filter(action=EDIT)
+        .select_related("user")
+        .order_by("-timestamp", "-pk")
+    )
+    history = []
+    for entry in entries:
+        changes = [
+            {
+                **change,
+                "text": describe_change(change),
+                "old_label": status_label(change["old"]) if change.get("old") else "",
+                "new_label": status_label(change["new"]),
+            }
+            for change in (entry.data or {}).get("changes", [])
+        ]
+        history.append((entry, changes))
+    return history
 
 
 def missing_roll_calls(since, until):

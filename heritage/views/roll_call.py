@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.access import role_required
 from core.refusals import Refused
@@ -12,7 +13,12 @@ from core.roles import CRAFTSMAN, TEACHER
 
 from ..models import Attendance
 from ..services.reports import overall_rate
-from ..services.roll_call import roll_call_children, save_roll_call
+from ..services.roll_call import (
+    change_history,
+    exceptions,
+    roll_call_children,
+    save_roll_call,
+)
 from .common import require_form_methods
 from .sessions import session_or_404
 
@@ -32,6 +38,19 @@ def _posted_marks(post):
     return marks, errors
 
 
+def _summary_text(groups):
+    """“Absent: 王小明 (fever), 李小红. Late: 张小华.”: who the saved roll call misses."""
+    parts = []
+    for label, names in groups:
+        people = pgettext("list separator", ", ").join(
+            _("%(name)s (%(reason)s)") % {"name": name, "reason": reason} if reason else name
+            for name, reason in names
+        )
+        # The English sentence carries its own trailing space; Chinese needs none.
+        parts.append(_("%(status)s: %(names)s. ") % {"status": label, "names": people})
+    return "".join(parts).strip()
+
+
 @require_form_methods
 @role_required(TEACHER, CRAFTSMAN)
 def roll_call(request, pk):
@@ -45,15 +64,23 @@ def roll_call(request, pk):
         posted, errors = _posted_marks(request.POST)
         if not errors:
             try:
-                _roll, created, _n = save_roll_call(session, request.user, posted)
+                _roll, created, count = save_roll_call(session, request.user, posted)
             except Refused as refusal:
                 errors.append(refusal.message)
             else:
                 unmarked = len(children) - len(posted)
-                text = _("The roll call is saved.") if created else _("The roll call is updated.")
+                if created:
+                    text = _("The roll call is saved.")
+                elif count:
+                    text = _("The roll call is updated.")
+                else:
+                    text = _("Nothing changed: the roll call is as it was.")
                 if unmarked > 0:
                     text += " " + _("%(n)d children are not marked yet.") % {"n": unmarked}
                 messages.success(request, text)
+                summary = _summary_text(exceptions(children, posted))
+                if summary:
+                    messages.warning(request, summary)
                 return redirect(reverse("heritage:roll_call", args=[session.pk]))
         status = 400
     rows = []
@@ -71,6 +98,8 @@ def roll_call(request, pk):
     if not taken and not posted:
         for row in rows:  # "all present" as the start of a new roll call
             row["status"] = Attendance.Status.PRESENT
+    saved = {a.child_id: (a.status, a.reason) for a in existing.values()}
+    roll = getattr(session, "roll_call", None)
     rate = overall_rate(Attendance.objects.filter(session=session)) if taken else None
     return render(
         request,
@@ -81,8 +110,14 @@ def roll_call(request, pk):
             "statuses": Attendance.Status.choices,
             "errors": errors,
             "taken": taken,
-            "roll": getattr(session, "roll_call", None),
+            "roll": roll,
+            "history": change_history(roll),
+            "consent": {
+                "total": len(children),
+                "without": [child for child in children if not child.photo_consent],
+            },
             "rate": rate,
+            "exceptions": exceptions(children, saved) if taken else [],
             "can_take": not session.is_cancelled
             and timezone.localdate(session.starts_at) <= timezone.localdate(),
         },
