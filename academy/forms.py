@@ -312,3 +312,10 @@ class PairingAdminForm(WagtailAdminModelForm):
                     % {"names": "、".join(wrong)},
                 )
         return cleaned
+
+
+class PairingImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv (UTF-8 or GBK) or .xlsx file; the first row holds the headers."),
+    )
