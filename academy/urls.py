@@ -7,6 +7,7 @@ app_name = "academy"
 urlpatterns = [
     path("my/", dashboard.dashboard, name="dashboard"),
     path("pairings/", manager.ManagerPairingListView.as_view(), name="manager_pairings"),
+    path("pairings/overview/", manager.pairing_overview, name="pairing_overview"),
     path("pairings/import/", manager.pairing_import, name="pairing_import"),
     path(
         "pairings/import/template.<str:format>",

@@ -20,6 +20,7 @@ from ..forms import PairingImportForm
 from ..models import Pairing
 from ..pagination import paginate
 from ..services.imports import import_pairings, template_rows
+from ..services.overview import overview
 from .common import pairing_rows
 
 
@@ -184,3 +185,11 @@ def pairing_import_template(request, format):
     if format == "csv":
         return csv_response(name, headers, rows, fallback="pairings-import", stream=False)
     return xlsx_response(name, name, headers, rows, fallback="pairings-import")
+
+
+@role_required(MANAGER)
+@require_safe
+def pairing_overview(request):
+    """Pairings active and stale, hours this month, completions this year: by trade and by
+    studio."""
+    return render(request, "academy/manager_overview.html", {"overview": overview()})
