@@ -6,6 +6,7 @@ from .logbook import EvidencePhoto, LogEntry, SkillTag
 from .pairings import Pairing
 from .profiles import Honour, ProfileIndexPage, ProfilePage
 from .sections import AcademyPage, ActivityPage, TrackPage
+from .sites import TeachingSiteIndexPage, TeachingSitePage
 from .studios import StudioIndexPage, StudioPage, StudioTradeTag
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "StudioIndexPage",
     "StudioPage",
     "StudioTradeTag",
+    "TeachingSiteIndexPage",
+    "TeachingSitePage",
     "TrackPage",
     "Trade",
 ]
