@@ -1,7 +1,8 @@
 """Demo data of the craftsman academy (all names invented).
 
-Pages (3 tracks, 36 activities, 4 teaching sites, 8 studios, 33 model workers, 74 folk craftsmen) stay the same at
-every scale; pairings, logbook entries and their ratings grow with ``ctx.scale``.
+Pages (3 tracks, 36 activities, 4 teaching sites, 8 studios, 33 model workers, 74 folk
+craftsmen) stay the same at every scale; pairings, logbook entries and their ratings grow with
+``ctx.scale``.
 """
 
 from django.utils import timezone
