@@ -110,3 +110,14 @@ def test_the_site_page_costs_the_same_with_more_activities(client, tree, django_
         _activity(tree, f"课-{n + 1}", -n - 2)
     assert _queries(client, tree["site"].url) == small
     assert small <= 15
+
+
+def test_the_demo_has_teaching_sites_with_their_activities(client, demo_data):
+    sites = TeachingSitePage.objects.live()
+    assert sites.count() == 4
+    for site in sites:
+        assert site.activities.live().exists()
+    site = sites.order_by("title").first()
+    activity = site.activities.live().first()
+    assert activity.title in client.get(site.url).content.decode()
+    assert site.url in client.get(activity.url).content.decode()
