@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from wagtail.models import ModelLogEntry
 
 from academy.models import Pairing
 from academy.services.imports import import_pairings
@@ -95,6 +96,18 @@ def test_twenty_rows_import_from_the_manager_page(client, manager, roster):
     assert pairing.competencies.count() == 2  # the trade's whole framework
     assert Pairing.objects.get(apprentice__username="tu00").mentor.username == "chenmei"
     assert Pairing.objects.get(apprentice__username="tu03").mentor.username == "wangjg2"
+    history = ModelLogEntry.objects.filter(action="wagtail.create", user=manager)
+    assert history.count() == 20
+    assert history.filter(object_id=str(pairing.pk), label=str(pairing)).exists()
+
+
+def test_an_upload_without_a_file_or_of_another_kind_is_refused(client, manager, roster):
+    client.force_login(manager)
+    assert client.post(reverse(IMPORT), {}).status_code == 400
+    response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("结对.pdf", b"%PDF-1.4")})
+    assert response.status_code == 400
+    assert "请上传 .csv 或 .xlsx 文件" in response.content.decode()
+    assert not Pairing.objects.exists()
 
 
 def test_a_bad_row_names_its_row_and_column_and_nothing_is_saved(client, manager, roster):
