@@ -75,6 +75,7 @@ def test_the_page_shows_the_overview_to_managers_only(client, manager, studio):
     workspace_link = reverse("academy:pairing_overview")
     client.force_login(manager)
     assert workspace_link in client.get(reverse("core:workspace")).content.decode()
+    assert workspace_link in client.get(reverse("academy:manager_pairings")).content.decode()
     page = client.get(workspace_link)
     assert page.status_code == 200
     html = page.content.decode()
