@@ -151,9 +151,10 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
 def pairing_import(request):
     """Upload a spreadsheet of pairings: all are created or updated, or none and every fault
     is listed (status 400)."""
-    form = PairingImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PairingImportForm(request.POST if posted else None, request.FILES if posted else None)
     problems, status = [], 200
-    if request.method == "POST":
+    if posted:
         if form.is_valid():
             try:
                 created, updated = import_pairings(form.cleaned_data["file"], user=request.user)

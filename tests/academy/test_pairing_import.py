@@ -103,7 +103,9 @@ def test_twenty_rows_import_from_the_manager_page(client, manager, roster):
 
 def test_an_upload_without_a_file_or_of_another_kind_is_refused(client, manager, roster):
     client.force_login(manager)
-    assert client.post(reverse(IMPORT), {}).status_code == 400
+    empty = client.post(reverse(IMPORT), {})
+    assert empty.status_code == 400
+    assert "必需字段" in empty.content.decode()
     response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("结对.pdf", b"%PDF-1.4")})
     assert response.status_code == 400
     assert "请上传 .csv 或 .xlsx 文件" in response.content.decode()
