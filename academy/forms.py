@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
@@ -12,6 +14,7 @@ from core.photos import photo_input_attrs
 from core.refusals import Refused
 
 from .models import EntryCompetency, LogEntry, Pairing, PortfolioItem
+from .models import Competency, EntryCompetency, Pairing
 from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
 from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo_count, clean_photo
 
@@ -382,24 +385,65 @@ class PublicityForm(forms.Form):
     )
 
 
+def people_choices(field, queryset):
+    """``field`` lists ``queryset``'s people by full name; the login is added in brackets only
+    where two of them share a name (or where a person has no name)."""
+    User = get_user_model()
+    shared = {
+        (row["first_name"], row["last_name"])
+        for row in User.objects.filter(pk__in=queryset.values("pk"))
+        .values("first_name", "last_name")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    }
+
+    def label(user):
+        name = user.get_full_name()
+        if not name:
+            return user.username
+        if (user.first_name, user.last_name) in shared:
+            return f"{name} ({user.username})"
+        return name
+
+    field.label_from_instance = label
+    field.queryset = queryset.order_by("first_name", "last_name", "username")
+
+
+class CompetenciesByTrade(ModelChoiceIterator):
+    """The competencies as option groups, one per trade (in trade order)."""
+
+    def __iter__(self):
+        groups = {}
+        for competency in self.queryset:
+            groups.setdefault(competency.trade.name, []).append(self.choice(competency))
+        yield from groups.items()
+
+    def __len__(self):
+        return self.queryset.count()
+
+
+class CompetenciesByTradeWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes in one fieldset per trade, the trade's name as its legend."""
+
+    template_name = "academy/widgets/competencies_by_trade.html"
+
+
 class PairingAdminForm(WagtailAdminModelForm):
-    """Managers create pairings in the admin; the competencies must belong to the trade."""
+    """Managers create pairings in the admin: people by name, each trade's competencies
+    grouped under it; the competencies must belong to the pairing's trade."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         User = get_user_model()
-        if "mentor" in self.fields:
-            self.fields["mentor"].queryset = User.objects.filter(
-                groups__name=roles.MENTOR
-            ).order_by("first_name")
-        if "apprentice" in self.fields:
-            self.fields["apprentice"].queryset = User.objects.filter(
-                groups__name=roles.APPRENTICE
-            ).order_by("first_name")
+        for name, role in (("mentor", roles.MENTOR), ("apprentice", roles.APPRENTICE)):
+            if name in self.fields:
+                people_choices(self.fields[name], User.objects.filter(groups__name=role))
         if "competencies" in self.fields:
-            self.fields["competencies"].queryset = self.fields[
-                "competencies"
-            ].queryset.select_related("trade")
+            field = self.fields["competencies"]
+            field.iterator = CompetenciesByTrade
+            field.queryset = Competency.objects.select_related("trade").order_by(
+                "trade__name", "sort_order", "pk"
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -414,3 +458,10 @@ class PairingAdminForm(WagtailAdminModelForm):
                     % {"names": "、".join(wrong)},
                 )
         return cleaned
+
+
+class PairingImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv (UTF-8 or GBK) or .xlsx file; the first row holds the headers."),
+    )

@@ -17,6 +17,13 @@ app_name = "academy"
 urlpatterns = [
     path("my/", dashboard.dashboard, name="dashboard"),
     path("pairings/", manager.ManagerPairingListView.as_view(), name="manager_pairings"),
+    path("pairings/overview/", manager.pairing_overview, name="pairing_overview"),
+    path("pairings/import/", manager.pairing_import, name="pairing_import"),
+    path(
+        "pairings/import/template.<str:format>",
+        manager.pairing_import_template,
+        name="pairing_import_template",
+    ),
     path("pairings/<int:pk>/", pairings.pairing_detail, name="pairing"),
     path("pairings/<int:pk>/log/", entries.entry_create, name="entry_create"),
     path("pairings/<int:pk>/status/", pairings.pairing_status, name="pairing_status"),

@@ -1,19 +1,59 @@
 """The academy in the Wagtail admin: trades with their competency frameworks, and pairings."""
 
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from core.admin_exports import SnippetIndexView
-from core.admin_scope import ScopedSnippetViewSet
+from core.admin_scope import (
+    ScopedChooseResultsView,
+    ScopedChooseView,
+    ScopedSnippetChooserViewSet,
+    ScopedSnippetViewSet,
+)
 
-from .forms import PairingAdminForm
+from .forms import CompetenciesByTradeWidget, PairingAdminForm
 from .models import Pairing, Trade
+
+
+class TradeSearchForm(BaseFilterForm):
+    """The trade chooser's search: any part of the name or slug ("服装" finds "服装制版")."""
+
+    q = forms.CharField(
+        label=_("Search term"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Search")}),
+    )
+
+    def filter(self, objects):
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class TradeChooseView(ScopedChooseView):
+    filter_form_class = TradeSearchForm
+
+
+class TradeChooseResultsView(ScopedChooseResultsView):
+    filter_form_class = TradeSearchForm
+
+
+class TradeChooserViewSet(ScopedSnippetChooserViewSet):
+    choose_view_class = TradeChooseView
+    choose_results_view_class = TradeChooseResultsView
 
 
 class TradeViewSet(ScopedSnippetViewSet):
     model = Trade
+    chooser_viewset_class = TradeChooserViewSet
+    chooser_per_page = 20
     icon = "tag"
     menu_label = _("Trades and competencies")
     list_display = ["name", "slug"]
@@ -65,7 +105,11 @@ class PairingViewSet(ScopedSnippetViewSet):
         FieldPanel("studio"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("planned_end")]),
         FieldRowPanel([FieldPanel("target_hours"), FieldPanel("target_level")]),
-        FieldPanel("competencies"),
+        FieldPanel(
+            "competencies",
+            widget=CompetenciesByTradeWidget,
+            help_text=_("Grouped by trade: tick only the competencies of the pairing's trade."),
+        ),
         FieldPanel("goals"),
         FieldPanel("shown_on_mentor_profile"),
         FieldRowPanel([FieldPanel("status"), FieldPanel("break_reason")]),

@@ -98,6 +98,23 @@ def academy_workspace_items(request):
             order=30,
         )
         yield WorkspaceItem(
+            title=_("Apprenticeships at a glance"),
+            url=reverse("academy:pairing_overview"),
+            description=_(
+                "By trade and studio: pairings active and stale, hours this month,"
+                " completions this year."
+            ),
+            section=section,
+            order=29,
+        )
+        yield WorkspaceItem(
+            title=_("Import pairings"),
+            url=reverse("academy:pairing_import"),
+            description=_("Set up many pairings at once from a spreadsheet."),
+            section=section,
+            order=32,
+        )
+        yield WorkspaceItem(
             title=_("Pairings and competency frameworks"),
             url=reverse("wagtailsnippets_academy_pairing:list"),
             description=_("Create pairings and edit each trade's competencies in the admin."),

@@ -7,6 +7,7 @@ from .pairings import Pairing
 from .portfolio import PortfolioItem, ProgressReview
 from .profiles import Honour, ProfileIndexPage, ProfilePage
 from .sections import AcademyPage, ActivityPage, TrackPage
+from .sites import TeachingSiteIndexPage, TeachingSitePage
 from .studios import StudioIndexPage, StudioPage, StudioTradeTag
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "StudioIndexPage",
     "StudioPage",
     "StudioTradeTag",
+    "TeachingSiteIndexPage",
+    "TeachingSitePage",
     "TrackPage",
     "Trade",
 ]

@@ -17,6 +17,7 @@ from core.models import SectionPage
 from ..blocks import GalleryBlock
 from ..pagination import paginate
 from .profiles import ProfileIndexPage, ProfilePage
+from .sites import TeachingSiteIndexPage, TeachingSitePage
 from .studios import StudioIndexPage, StudioPage
 
 
@@ -24,7 +25,12 @@ class AcademyPage(SectionPage):
     """The district model-worker and craftsman academy: the "1+3+N" model at a glance."""
 
     parent_page_types = ["core.HomePage"]
-    subpage_types = ["academy.TrackPage", "academy.StudioIndexPage", "academy.ProfileIndexPage"]
+    subpage_types = [
+        "academy.TrackPage",
+        "academy.StudioIndexPage",
+        "academy.ProfileIndexPage",
+        "academy.TeachingSiteIndexPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -51,6 +57,11 @@ class AcademyPage(SectionPage):
         )
         context["activity_count"] = activities.count()
         context["studio_index"] = StudioIndexPage.objects.child_of(self).live().first()
+        context["site_index"] = TeachingSiteIndexPage.objects.child_of(self).live().first()
+        if context["site_index"] is not None:
+            context["site_count"] = (
+                TeachingSitePage.objects.child_of(context["site_index"]).live().public().count()
+            )
         context["profile_index"] = ProfileIndexPage.objects.child_of(self).live().first()
         context["studio_count"] = StudioPage.objects.live().descendant_of(self).count()
         context["profile_counts"] = (
@@ -91,6 +102,15 @@ class ActivityPage(Page):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200)
+    teaching_site = models.ForeignKey(
+        "academy.TeachingSitePage",
+        verbose_name=_("teaching site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        help_text=_("Where the activity is held, if at one of the academy's teaching sites."),
+    )
     speakers = models.CharField(
         _("speakers"),
         max_length=300,
@@ -113,6 +133,7 @@ class ActivityPage(Page):
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         FieldPanel("place"),
+        FieldPanel("teaching_site"),
         FieldPanel("speakers"),
         FieldPanel("summary"),
         FieldPanel("body"),
@@ -171,4 +192,6 @@ class ActivityPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["track"] = self.get_parent().specific
+        site = self.teaching_site
+        context["teaching_site"] = site if site is not None and site.live else None
         return context

@@ -1,18 +1,26 @@
-"""The manager's view of every pairing, with filters and exports."""
+"""The manager's view of every pairing, with filters and exports, and pairings imported from
+a spreadsheet."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 
 from core.access import role_required, scoped
 from core.roles import MANAGER
-from core.spreadsheets import SpreadsheetExportMixin
+from core.spreadsheet_import import ImportRefused
+from core.spreadsheets import SpreadsheetExportMixin, csv_response, xlsx_response
 
 from ..filters import PairingFilter
+from ..forms import PairingImportForm
 from ..models import Pairing
 from ..pagination import paginate
+from ..services.imports import import_pairings, template_rows
+from ..services.overview import overview
 from .common import pairing_rows
 
 
@@ -136,3 +144,53 @@ class ManagerPairingListView(SpreadsheetExportMixin, ListView):
         query.pop("export", None)
         context["query"] = query.urlencode()
         return context
+
+
+@role_required(MANAGER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def pairing_import(request):
+    """Upload a spreadsheet of pairings: all are created or updated, or none and every fault
+    is listed (status 400)."""
+    posted = request.method == "POST"
+    form = PairingImportForm(request.POST if posted else None, request.FILES if posted else None)
+    problems, status = [], 200
+    if posted:
+        if form.is_valid():
+            try:
+                created, updated = import_pairings(form.cleaned_data["file"], user=request.user)
+            except ImportRefused as refusal:
+                problems = refusal.problems
+            else:
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new pairings, %(updated)s updated.")
+                    % {"created": len(created), "updated": len(updated)},
+                )
+                return redirect("academy:manager_pairings")
+        status = 400
+    return render(
+        request,
+        "academy/pairing_import.html",
+        {"form": form, "problems": problems},
+        status=status,
+    )
+
+
+@role_required(MANAGER)
+@require_safe
+def pairing_import_template(request, format):
+    if format not in ("csv", "xlsx"):
+        raise Http404
+    headers, rows = template_rows()
+    name = _("Pairings to import")
+    if format == "csv":
+        return csv_response(name, headers, rows, fallback="pairings-import", stream=False)
+    return xlsx_response(name, name, headers, rows, fallback="pairings-import")
+
+
+@role_required(MANAGER)
+@require_safe
+def pairing_overview(request):
+    """Pairings active and stale, hours this month, completions this year: by trade and by
+    studio."""
+    return render(request, "academy/manager_overview.html", {"overview": overview()})

@@ -17,6 +17,7 @@ from academy.models import (
     ProfilePage,
     StudioIndexPage,
     StudioPage,
+    TeachingSiteIndexPage,
     TrackPage,
 )
 from core.models import HomePage
@@ -24,7 +25,9 @@ from core.models import HomePage
 
 class PageTreeTests(WagtailPageTestCase):
     def test_academy_structure(self):
-        self.assertAllowedSubpageTypes(AcademyPage, {TrackPage, StudioIndexPage, ProfileIndexPage})
+        self.assertAllowedSubpageTypes(
+            AcademyPage, {TrackPage, StudioIndexPage, ProfileIndexPage, TeachingSiteIndexPage}
+        )
         self.assertCanCreateAt(AcademyPage, TrackPage)
         self.assertCanCreateAt(TrackPage, ActivityPage)
         self.assertCanCreateAt(StudioIndexPage, StudioPage)
