@@ -13,8 +13,7 @@ from core import pending, roles
 from core.photos import photo_input_attrs
 from core.refusals import Refused
 
-from .models import EntryCompetency, LogEntry, Pairing, PortfolioItem
-from .models import Competency, EntryCompetency, Pairing
+from .models import Competency, EntryCompetency, LogEntry, Pairing, PortfolioItem
 from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
 from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo_count, clean_photo
 
