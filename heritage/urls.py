@@ -37,6 +37,11 @@ urlpatterns = [
         reports.attendance_export,
         name="reports_export",
     ),
+    path(
+        "reports/summary.<str:export_format>",
+        reports.attendance_summary_export,
+        name="reports_summary_export",
+    ),
     path("lessons/", lessons.my_lessons, name="my_lessons"),
     path("crafts/<heritage_id:craft_pk>/lessons/new/", lessons.lesson_new, name="lesson_new"),
     path("lessons/<heritage_id:pk>/edit/", lessons.lesson_edit, name="lesson_edit"),
