@@ -179,6 +179,8 @@ def _cell(sheet, value, number_format=None):
             return value
     elif kind is int and not number_format:
         return value
+    elif kind is datetime.date and number_format in (None, DATE_FORMAT):
+        return value  # openpyxl gives a date its yyyy-mm-dd format itself
     if isinstance(value, datetime.datetime):
         cell = WriteOnlyCell(sheet, local_naive(value))
         cell.number_format = number_format or DATETIME_FORMAT

@@ -221,3 +221,42 @@ def test_summary_query_count_does_not_grow(client, marked, django_assert_max_num
         Attendance.objects.create(
             session=marked.session, child=marked.class_group.children.last(), status="present"
         )
+
+
+def test_rows_xlsx_of_a_generated_dataset_streams_every_row_typed(client, world):
+    """More rows than the column-width sample, so the rest stream after it; not timed (the
+    34,000-row time is a figure of ``make bench``)."""
+    children = ChildFactory.create_batch(25, class_group=world.class_group)
+    first = timezone.localdate() - datetime.timedelta(days=90)
+    sessions = [
+        SessionFactory(
+            lesson=world.lesson,
+            class_group=world.class_group,
+            teacher=world.teacher,
+            starts_at=at(first + datetime.timedelta(days=day), 10, 15),
+        )
+        for day in range(30)
+    ]
+    statuses = ["present", "late", "excused", "absent"]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=s, child=c, status=statuses[(i + j) % 4])
+            for i, s in enumerate(sessions)
+            for j, c in enumerate(children)
+        ]
+    )
+    client.force_login(world.teacher)
+    rows = read_xlsx(export(client, "reports_export", "xlsx"))
+    assert len(rows) == 1 + 30 * 25
+    last = rows[-1]
+    assert last[0].is_date and last[0].value.date() == first + datetime.timedelta(days=29)
+    assert last[1].value == datetime.time(10, 15) and last[2].value == datetime.time(10, 55)
+    assert [cell.value for cell in rows[0]][-2:] == ["status", "reason"]
+    assert {row[8].value for row in rows[1:]} == set(statuses)
+    sheet = load_workbook(io.BytesIO(body(export(client, "reports_export", "xlsx")))).active
+    assert sheet.auto_filter.ref == f"A1:J{1 + 30 * 25}"
+    summary = read_xlsx(export(client, "reports_summary_export", "xlsx", "?by=child"))
+    assert len(summary) == 1 + 25
+    counts = [[cell.value for cell in row[4:]] for row in summary[1:]]
+    assert all(isinstance(n, int) for row in counts for n in row)
+    assert sum(sum(row) for row in counts) == 30 * 25
