@@ -2,6 +2,7 @@
 time, lesson and the materials to bring; nobody else's, and for nobody else."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -81,8 +82,6 @@ def test_itinerary_lists_the_craftsmans_next_sessions_in_order(client, trips):
 
 
 def _sessions(html):
-    import re
-
     return re.findall(r'data-session="(\d+)"', html)
 
 
@@ -123,4 +122,5 @@ def test_itinerary_query_count_does_not_grow(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("heritage:itinerary"))
     assert response.status_code == 200
-    assert len(_sessions(response.content.decode())) == min(extra + 1, 12)
+    today = 1 if world.session.ends_at > timezone.now() else 0
+    assert len(_sessions(response.content.decode())) == min(extra + today, 12)
