@@ -19,6 +19,7 @@ import csv
 import datetime
 import decimal
 import io
+import itertools
 import re
 import unicodedata
 from urllib.parse import quote
@@ -34,8 +35,12 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TIME_FORMAT = "hh:mm"
 DECIMAL_FORMAT = "0.00"
+ONE_DECIMAL_FORMAT = "0.0"
 CENT = decimal.Decimal("0.01")
+TENTH = decimal.Decimal("0.1")
+WIDTH_SAMPLE = 500  # rows read ahead to size the columns; the rest stream
 MAX_WIDTH = 60
 MIN_WIDTH = 6
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -98,10 +103,12 @@ def csv_text(value, number_format=None):
         return local_naive(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
     if isinstance(value, (decimal.Decimal, float)):
-        if number_format == DECIMAL_FORMAT or number_format is None:
-            cents = decimal.Decimal(str(value)).quantize(CENT, decimal.ROUND_HALF_UP)
-            return str(cents)
+        places = {DECIMAL_FORMAT: CENT, None: CENT, ONE_DECIMAL_FORMAT: TENTH}.get(number_format)
+        if places is not None:
+            return str(decimal.Decimal(str(value)).quantize(places, decimal.ROUND_HALF_UP))
         return str(value)
     if isinstance(value, int):
         return str(value)
@@ -160,14 +167,29 @@ def _display_width(value):
 
 
 def _cell(sheet, value, number_format=None):
+    """A cell of the write-only sheet; plain text and whole numbers are passed as they are
+    (openpyxl makes their cells itself, which is quicker), the rest carry their format."""
     from openpyxl.cell import WriteOnlyCell
 
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is str and not number_format:
+        if not value.startswith(FORMULA_PREFIXES):
+            return value
+    elif kind is int and not number_format:
+        return value
+    elif kind is datetime.date and number_format in (None, DATE_FORMAT):
+        return value  # openpyxl gives a date its yyyy-mm-dd format itself
     if isinstance(value, datetime.datetime):
         cell = WriteOnlyCell(sheet, local_naive(value))
         cell.number_format = number_format or DATETIME_FORMAT
     elif isinstance(value, datetime.date):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = number_format or DATE_FORMAT
+    elif isinstance(value, datetime.time):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = number_format or TIME_FORMAT
     elif isinstance(value, bool):
         cell = WriteOnlyCell(sheet, value)
     elif isinstance(value, (decimal.Decimal, float)):
@@ -177,8 +199,6 @@ def _cell(sheet, value, number_format=None):
         cell = WriteOnlyCell(sheet, value)
         if number_format:
             cell.number_format = number_format
-    elif value is None:
-        cell = WriteOnlyCell(sheet, None)
     else:
         if isinstance(value, (list, tuple)):
             value = ", ".join(force_str(v) for v in value)
@@ -193,16 +213,22 @@ def _cell(sheet, value, number_format=None):
 
 
 def xlsx_bytes(title, headers, rows, number_formats=None):
-    """The workbook as bytes: one sheet named ``title``, bold header row, typed cells."""
+    """The workbook as bytes: one sheet named ``title``, bold header row, typed cells.
+
+    Written in openpyxl's write-only mode: ``rows`` (any iterable, e.g. a generator over a
+    queryset's ``iterator()``) is read once, as it streams; only the first WIDTH_SAMPLE rows
+    are held, to size the columns.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     number_formats = number_formats or {}
     headers = [force_str(h) for h in headers]
-    rows = [list(row) for row in rows]
+    rows = iter(rows)
+    head = list(itertools.islice(rows, WIDTH_SAMPLE))
     widths = [_display_width(h) for h in headers]
-    for row in rows[:5000]:
+    for row in head:
         for i, value in enumerate(row[: len(widths)]):
             widths[i] = max(widths[i], _display_width(value))
     workbook = Workbook(write_only=True)
@@ -213,20 +239,39 @@ def xlsx_bytes(title, headers, rows, number_formats=None):
             MIN_WIDTH, min(width + 2, MAX_WIDTH)
         )
     sheet.freeze_panes = "A2"
-    if headers:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
     bold = Font(bold=True)
     header_cells = []
     for heading in headers:
-        cell = _cell(sheet, heading)
+        cell = _text_cell(sheet, heading)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_cell(sheet, value, number_formats.get(i)) for i, value in enumerate(row)])
+    formats = [number_formats.get(i) for i in range(max(len(headers), 1))]
+    count = 0
+    for row in itertools.chain(head, rows):
+        sheet.append(
+            [
+                _cell(sheet, value, formats[i] if i < len(formats) else None)
+                for i, value in enumerate(row)
+            ]
+        )
+        count += 1
+    if headers:
+        # The filter is written after the rows, so it can span the rows just counted.
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(sheet, text):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+    return cell
 
 
 def xlsx_response(filename, title, headers, rows, fallback=None, number_formats=None):

@@ -1,13 +1,19 @@
 """Query counts of the heritage pages and services, compared at 1× and 10× demo data."""
 
+from itertools import islice
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from core.spreadsheets import xlsx_bytes
+
 from .models import Attendance, CraftPage, LessonPage, Session
 from .services.matrix import coverage_matrix
-from .services.reports import rates_by
+from .services.reports import EXPORT_FIELDS, export_rows, rates_by
 from .services.roll_call import roll_call_children
+
+XLSX_ROWS = 34_000  # the whole demo's attendance at 1x; the same count at every scale
 
 
 def measure(bench):
@@ -70,6 +76,17 @@ def measure(bench):
     bench.call(
         "heritage: attendance rates by child (service)",
         lambda: list(rates_by(Attendance.objects.all(), "child")[:1]),
+    )
+    bench.call(
+        f"heritage: attendance XLSX of {XLSX_ROWS:,} rows (write-only, streamed)",
+        lambda: xlsx_bytes(
+            "Attendance", EXPORT_FIELDS, islice(export_rows(Attendance.objects.all()), XLSX_ROWS)
+        ),
+    )
+    bench.get(
+        "heritage: attendance summary XLSX by child, manager",
+        reverse("heritage:reports_summary_export", args=["xlsx"]) + "?by=child",
+        user="demo-manager",
     )
     token = teacher.heritage_feeds.filter(revoked_at__isnull=True).first()
     if token:

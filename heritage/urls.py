@@ -1,6 +1,16 @@
 from django.urls import path, register_converter
 
-from .views import feeds, kindergartens, lessons, plan, reports, roll_call, sessions, week
+from .views import (
+    feeds,
+    itinerary,
+    kindergartens,
+    lessons,
+    plan,
+    reports,
+    roll_call,
+    sessions,
+    week,
+)
 
 
 class IdConverter:
@@ -21,6 +31,7 @@ app_name = "heritage"
 
 urlpatterns = [
     path("my-week/", week.my_week, name="my_week"),
+    path("itinerary/", itinerary.itinerary, name="itinerary"),
     path("sessions/new/", sessions.session_new, name="session_new"),
     path("sessions/<heritage_id:pk>/", sessions.session_detail, name="session"),
     path("sessions/<heritage_id:pk>/move/", sessions.session_move, name="session_move"),
@@ -36,6 +47,11 @@ urlpatterns = [
         "reports/export.<str:export_format>",
         reports.attendance_export,
         name="reports_export",
+    ),
+    path(
+        "reports/summary.<str:export_format>",
+        reports.attendance_summary_export,
+        name="reports_summary_export",
     ),
     path("lessons/", lessons.my_lessons, name="my_lessons"),
     path("crafts/<heritage_id:craft_pk>/lessons/new/", lessons.lesson_new, name="lesson_new"),

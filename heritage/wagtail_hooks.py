@@ -67,6 +67,13 @@ def heritage_workspace_items(request):
         )
     if has_role(user, CRAFTSMAN):
         yield WorkspaceItem(
+            _("My itinerary"),
+            reverse("heritage:itinerary"),
+            _("Your next classes in every kindergarten: where, when, which lesson, what to bring."),
+            section,
+            9,
+        )
+        yield WorkspaceItem(
             _("My lessons"),
             reverse("heritage:my_lessons"),
             _("Draft new lessons of your craft or improve them; a manager reviews each change."),

@@ -3,6 +3,8 @@
 The rate is (present + late) / (present + late + absent); excused absences are left out.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -89,19 +91,94 @@ def overall_rate(queryset):
     return {**totals, "rate": rate_of(totals["present"], totals["late"], totals["absent"])}
 
 
-EXPORT_FIELDS = ("date", "kindergarten", "class_group", "craft", "lesson", "child", "status")
+# The raw rows export: one row per child and session (see ``export_rows``).
+EXPORT_FIELDS = (
+    "date",
+    "starts",
+    "ends",
+    "kindergarten",
+    "class_group",
+    "craft",
+    "lesson",
+    "child",
+    "status",
+    "reason",
+)
 
 
-def export_rows(queryset):
-    """Attendance rows for CSV/XLSX, as tuples in EXPORT_FIELDS order, in one query."""
+def export_rows(queryset, statuses=None):
+    """Attendance rows for CSV/XLSX, as tuples in EXPORT_FIELDS order, streamed from one
+    query in chunks: the session's local date, start and end time, where, what, who, the
+    status (through ``statuses``, e.g. translated labels) and the reason (None when blank)."""
+    statuses = statuses or {}
     rows = queryset.order_by("session__starts_at", "session_id", "child__display_name").values_list(
         "session__starts_at",
+        "session__ends_at",
         "session__class_group__kindergarten__name",
         "session__class_group__name",
         "session__craft__title",
         "session__lesson__title",
         "child__display_name",
         "status",
+        "reason",
     )
-    for starts_at, *rest in rows.iterator(chunk_size=2000):
-        yield (timezone.localdate(starts_at), *rest)
+    zone = timezone.get_current_timezone()
+    for (
+        starts_at,
+        ends_at,
+        kindergarten,
+        group,
+        craft,
+        lesson,
+        child,
+        status,
+        reason,
+    ) in rows.iterator(chunk_size=2000):
+        starts_at = starts_at.astimezone(zone)
+        yield (
+            starts_at.date(),
+            starts_at.time(),
+            ends_at.astimezone(zone).time(),
+            kindergarten,
+            group,
+            craft,
+            lesson,
+            child,
+            statuses.get(status, status),
+            reason or None,
+        )
+
+
+# The summary export: the group's names (as ``labelled`` shows them), then its counts.
+SUMMARY_COUNTS = ("rate", "present", "late", "excused", "absent")
+SUMMARY_NAMES = {
+    "child": ("child", "class_group", "kindergarten"),
+    "class_group": ("class_group", "kindergarten"),
+    "kindergarten": ("kindergarten",),
+    "craft": ("craft",),
+    "season": ("season",),
+}
+
+
+def summary_fields(grouping):
+    return (*SUMMARY_NAMES[grouping], *SUMMARY_COUNTS)
+
+
+def rounded_rate(rate):
+    """A rate to one decimal, rounded half up as the page's ``floatformat:1`` shows it."""
+    if rate is None:
+        return None
+    return Decimal(repr(rate)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def summary_rows(queryset, grouping):
+    """The report's rows for CSV/XLSX: one per group, with the rate (to one decimal, as the
+    page shows it) and the counts, grouped and computed in the database in one query."""
+    names = GROUPINGS[grouping][1:]
+    for row in rates_by(queryset, grouping).iterator(chunk_size=2000):
+        rate = row["rate"]
+        yield (
+            *(row[name] for name in names),
+            rounded_rate(rate),
+            *(row[count] for count in SUMMARY_COUNTS[1:]),
+        )

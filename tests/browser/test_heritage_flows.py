@@ -98,12 +98,14 @@ def test_teacher_schedules_takes_the_roll_reports_exports_and_subscribes(
     screenshot(phone, "report")
 
     with phone.expect_download() as download_info:
-        phone.get_by_role("link", name="Download CSV").click()
+        phone.get_by_role("link", name="Rows (CSV)").click()
     path = tmp_path / "attendance.csv"
     download_info.value.save_as(path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "date,kindergarten,class group,craft,lesson,child,status"
-    assert any(line.endswith(",absent") for line in lines[1:])
+    assert lines[0] == (
+        "date,starts,ends,kindergarten,class group,craft,lesson,child,status,reason"
+    )
+    assert any(",absent," in line for line in lines[1:])
 
     phone.goto(live_demo + "/en/app/heritage/feeds/")
     feed_url = phone.locator("input.feed-url").first.input_value()

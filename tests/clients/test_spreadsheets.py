@@ -121,9 +121,20 @@ def test_heritage_attendance_csv(client, world):
     take_roll(client, world)
     response = client.get("/en" + reverse("heritage:reports_export", args=["csv"]))
     rows = read_csv(response)
-    assert rows[0] == ["date", "kindergarten", "class group", "craft", "lesson", "child", "status"]
+    assert rows[0] == [
+        "date",
+        "starts",
+        "ends",
+        "kindergarten",
+        "class group",
+        "craft",
+        "lesson",
+        "child",
+        "status",
+        "reason",
+    ]
     assert len(rows) == 1 + len(names)
-    by_child = {row[5]: row for row in rows[1:]}
+    by_child = {row[7]: row for row in rows[1:]}
     assert NASTY in by_child, "commas, quotes and a line break survive as one field"
     for name in FORMULAS:
         assert_inert_csv(next(k for k in by_child if k.endswith(name)), name)
@@ -132,7 +143,18 @@ def test_heritage_attendance_csv(client, world):
     assert plain == f"attendance-{timezone.localdate():%Y%m%d}.csv"
     # Chinese: the same columns in Chinese, a Chinese file name beside the ASCII one.
     zh = client.get("/app/heritage/reports/export.csv")  # reverse() would follow the last /en/
-    assert read_csv(zh)[0] == ["日期", "幼儿园", "班级", "技艺", "课程", "幼儿", "状态"]
+    assert read_csv(zh)[0] == [
+        "日期",
+        "开始",
+        "结束",
+        "幼儿园",
+        "班级",
+        "技艺",
+        "课程",
+        "幼儿",
+        "状态",
+        "原因",
+    ]
     plain, star = filenames(zh)
     assert plain.startswith("attendance-") and star.startswith("考勤") and star.endswith(".csv")
 
@@ -146,23 +168,26 @@ def test_heritage_attendance_xlsx(client, world):
     rows = list(sheet.iter_rows())
     assert [c.value for c in rows[0]] == [
         "date",
+        "starts",
+        "ends",
         "kindergarten",
         "class group",
         "craft",
         "lesson",
         "child",
         "status",
+        "reason",
     ]
     date = rows[1][0]
     assert date.is_date and date.value.date() == timezone.localdate()
     assert date.number_format == "yyyy-mm-dd"
-    children = {row[5].value: row[5] for row in rows[1:]}
+    children = {row[7].value: row[7] for row in rows[1:]}
     assert NASTY in children
     for name in FORMULAS:
         assert_inert_xlsx(children[name], name)
     # Chinese names are wide: their column is wider than the ASCII status column.
     widths = sheet.column_dimensions
-    assert widths["B"].width > widths["G"].width
+    assert widths["D"].width > widths["I"].width
     plain, star = filenames(response)
     assert plain.endswith(".xlsx")
 

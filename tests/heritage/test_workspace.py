@@ -350,16 +350,29 @@ def test_english_csv_has_the_agreed_columns(client, world):
     response = client.get("/en" + reverse("heritage:reports_export", args=["csv"]))
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0] == ["date", "kindergarten", "class group", "craft", "lesson", "child", "status"]
+    assert rows[0] == [
+        "date",
+        "starts",
+        "ends",
+        "kindergarten",
+        "class group",
+        "craft",
+        "lesson",
+        "child",
+        "status",
+        "reason",
+    ]
     assert len(rows) == 6
-    assert rows[1][:5] == [
+    assert rows[1][:7] == [
         timezone.localdate().isoformat(),
+        "09:00",
+        "09:40",
         "桃源幼儿园",
         "大一班",
         "蓝印扎染",
         "扎染初体验",
     ]
-    assert sorted(r[6] for r in rows[1:]) == ["absent", "excused", "late", "present", "present"]
+    assert sorted(r[8] for r in rows[1:]) == ["absent", "excused", "late", "present", "present"]
 
 
 def test_chinese_csv_and_xlsx(client, world):
@@ -367,12 +380,12 @@ def test_chinese_csv_and_xlsx(client, world):
     zh = b"".join(
         client.get(reverse("heritage:reports_export", args=["csv"])).streaming_content
     ).decode("utf-8-sig")
-    assert zh.splitlines()[0] == "日期,幼儿园,班级,技艺,课程,幼儿,状态"
+    assert zh.splitlines()[0] == "日期,开始,结束,幼儿园,班级,技艺,课程,幼儿,状态,原因"
     assert "出勤" in zh.splitlines()[1]
     response = client.get("/en" + reverse("heritage:reports_export", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     values = list(sheet.values)
-    assert values[0][0] == "date" and len(values) == 6 and values[1][6] == "present"
+    assert values[0][0] == "date" and len(values) == 6 and values[1][8] == "present"
     assert client.get(reverse("heritage:reports_export", args=["pdf"])).status_code == 404
 
 
