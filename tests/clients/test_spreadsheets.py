@@ -252,12 +252,14 @@ def test_contest_results_csv_and_xlsx(client, contest, organizer):
     base = f"/app/contests/manage/event/{event.pk}"
     response = client.get(f"/en{base}/results.csv")
     rows = read_csv(response)
-    assert rows[0] == ["rank", "bib", "name", "unit", "total", "award"]
+    criteria = [criterion.name for criterion in event.criteria.order_by("position", "pk")]
+    assert rows[0] == ["rank", "bib", "name", "unit", *criteria, "total", "award", "tie-break"]
+    total_at = 4 + len(criteria)
     first = rows[1]
     assert first[0] == "1" and first[1] == "001"
     assert_inert_csv(first[2], "=WEBSERVICE(1)")
     assert_inert_csv(first[3], '+奉化, "某"厂')
-    assert re.fullmatch(r"\d+\.\d\d", first[4]), first[4]
+    assert re.fullmatch(r"\d+\.\d\d", first[total_at]), first[total_at]
     assert_inert_csv(rows[2][3], "-1")
     plain, star = filenames(response)
     assert plain == f"results-{event.pk}.csv"
@@ -267,12 +269,22 @@ def test_contest_results_csv_and_xlsx(client, contest, organizer):
     sheet = read_xlsx(response)
     assert sheet.title == event.name
     rows = list(sheet.iter_rows())
-    assert [c.value for c in rows[0]] == ["名次", "编号", "姓名", "单位", "总分", "奖项"]
-    rank, bib, name, unit, total, award = rows[1]
+    assert [c.value for c in rows[0]] == [
+        "名次",
+        "编号",
+        "姓名",
+        "单位",
+        *criteria,
+        "总分",
+        "奖项",
+        "决胜说明",
+    ]
+    rank, bib, name, unit = rows[1][:4]
+    total, award = rows[1][total_at], rows[1][total_at + 1]
     assert rank.data_type == "n" and rank.value == 1
     assert bib.data_type == "s" and bib.value == "001", "numbers keep their leading zeros"
     assert total.data_type == "n" and total.number_format == "0.00"
-    assert Decimal(str(total.value)) == Decimal(first[4])
+    assert Decimal(str(total.value)) == Decimal(first[total_at])
     assert_inert_xlsx(name, "=WEBSERVICE(1)")
     assert_inert_xlsx(unit, '+奉化, "某"厂')
     assert award.value == "一等奖"
