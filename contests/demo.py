@@ -30,7 +30,7 @@ from .models import (
     Stage,
 )
 from .services.publishing import ensure_results_workflow
-from .services.ranking import compute_standings
+from .services.ranking import rank_event
 
 UNITS = [
     "奉化区职业技术教育中心",
@@ -356,7 +356,8 @@ def seed(ctx):
         state = special.get(contest.pk)
         if state in ("live", "open"):
             continue
-        standings = [s.as_row() for s in compute_standings(event)]
+        criteria, ranked = rank_event(event)
+        standings = [s.as_row() for s in ranked]
         notice_ends = contest.ends_on + datetime.timedelta(days=6)
         if state == "notice":
             # the first event's notice runs on; the second's has ended but an objection is open
@@ -379,6 +380,7 @@ def seed(ctx):
             if state == "notice"
             else contest.ends_on + datetime.timedelta(days=7),
             standings=standings,
+            criteria=[criterion.name for criterion in criteria],
             computed_at=timezone.now(),
         )
         contest.add_child(instance=page)

@@ -19,6 +19,7 @@ from .models import (
     Objection,
     Rule,
 )
+from .services.scoring import PAPER_NOTE_REQUIRED
 
 
 class RegistrationForm(HoneypotMixin, forms.Form):
@@ -269,3 +270,13 @@ class JudgesForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.TextInput)
+
+
+class PaperSheetForm(forms.Form):
+    note = forms.CharField(
+        label=_("How the judge signed it"),
+        max_length=300,
+        initial=_("paper sheet, signed on site"),
+        widget=forms.TextInput,
+        error_messages={"required": PAPER_NOTE_REQUIRED},
+    )

@@ -23,6 +23,11 @@ urlpatterns = [
     path("manage/event/<int:pk>/matrix/", grids.matrix, name="matrix"),
     path("manage/event/<int:pk>/completion/", grids.completion, name="completion"),
     path("manage/event/<int:pk>/sheets/<int:sheet_pk>/unlock/", events.unlock, name="unlock"),
+    path(
+        "manage/event/<int:pk>/sheets/<int:sheet_pk>/paper/",
+        events.submit_paper_sheet,
+        name="submit_paper_sheet",
+    ),
     path("manage/event/<int:pk>/scores/import/", events.import_scores_view, name="import_scores"),
     path("manage/event/<int:pk>/publish/", results.publish, name="publish"),
     path("manage/event/<int:pk>/results.csv", results.export, {"fmt": "csv"}, name="export_csv"),

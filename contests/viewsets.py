@@ -6,11 +6,31 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from core.admin_exports import SnippetIndexView
 from core.admin_scope import ScopedSnippetViewSet
 
-from .models import Entrant, Event, Objection
+from .models import Entrant, Event, Objection, Sheet
+
+
+class EventHistoryView(ScopedSnippetViewSet.history_view_class):
+    """An event's history with its score sheets' in it: submissions (and on whose behalf),
+    unlocks with their reasons and the scores changed after submission."""
+
+    def get_base_queryset(self):
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Q
+        from wagtail.models import ModelLogEntry
+
+        sheet_ids = [
+            str(pk) for pk in Sheet.objects.filter(event=self.object).values_list("pk", flat=True)
+        ]
+        queryset = ModelLogEntry.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(Event), object_id=str(self.object.pk))
+            | Q(content_type=ContentType.objects.get_for_model(Sheet), object_id__in=sheet_ids)
+        ).latest_by_uuid_and_action()
+        return self._annotate_queryset(queryset)
 
 
 class EventViewSet(ScopedSnippetViewSet):
     model = Event
+    history_view_class = EventHistoryView
     index_view_class = SnippetIndexView
     icon = "list-ol"
     menu_label = _("Events")

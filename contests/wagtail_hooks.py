@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from core.workspace import HOOK_NAME, WorkspaceItem
@@ -32,23 +33,65 @@ def contests_workspace_items(request):
 register_snippet(ContestsViewSetGroup)
 
 
+class SubmitSheet(LogFormatter):
+    label = _("Submit score sheet")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        if data.get("on_behalf"):
+            return _("Score sheet submitted on the judge's behalf: %(note)s") % {
+                "note": data.get("note", "")
+            }
+        return _("Score sheet submitted")
+
+
+class UnlockSheet(LogFormatter):
+    label = _("Unlock score sheet")
+
+    def format_message(self, log_entry):
+        return _("Score sheet unlocked: %(reason)s") % {
+            "reason": (log_entry.data or {}).get("reason", "")
+        }
+
+
+class ChangeScores(LogFormatter):
+    label = _("Change submitted scores")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        changes = "; ".join(
+            f"{c['bib']} {c['criterion']} {c['old'] or '—'} → {c['new'] or '—'}"
+            for c in data.get("changes", [])
+        )
+        return _("Scores changed after submission (%(reason)s): %(changes)s") % {
+            "reason": data.get("reason", ""),
+            "changes": changes,
+        }
+
+
+class CorrectResults(LogFormatter):
+    label = _("Correct results")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return _("Results corrected to version %(version)s: %(reason)s") % {
+            "version": data.get("version", "?"),
+            "reason": data.get("reason", ""),
+        }
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    actions.register_action(
-        "contests.submit_sheet", _("Submit score sheet"), _("Score sheet submitted")
-    )
-    actions.register_action(
-        "contests.unlock_sheet", _("Unlock score sheet"), _("Score sheet unlocked")
-    )
+    actions.register_action("contests.submit_sheet")(SubmitSheet)
+    actions.register_action("contests.unlock_sheet")(UnlockSheet)
+    actions.register_action("contests.change_scores")(ChangeScores)
     actions.register_action(
         "contests.publish_provisional",
         _("Publish provisional results"),
         _("Provisional results published"),
     )
     actions.register_action("contests.make_final", _("Make results final"), _("Results made final"))
-    actions.register_action(
-        "contests.correct_results", _("Correct results"), _("Results corrected")
-    )
+    actions.register_action("contests.correct_results")(CorrectResults)
 
 
 def _guard(request, page):

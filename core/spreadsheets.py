@@ -212,8 +212,9 @@ def _cell(sheet, value, number_format=None):
     return cell
 
 
-def xlsx_bytes(title, headers, rows, number_formats=None):
-    """The workbook as bytes: one sheet named ``title``, bold header row, typed cells.
+def xlsx_bytes(title, headers, rows, number_formats=None, caption=None):
+    """The workbook as bytes: one sheet named ``title``, bold header row, typed cells; with
+    ``caption``, a bold title row above the headers says what the sheet holds.
 
     Written in openpyxl's write-only mode: ``rows`` (any iterable, e.g. a generator over a
     queryset's ``iterator()``) is read once, as it streams; only the first WIDTH_SAMPLE rows
@@ -238,8 +239,13 @@ def xlsx_bytes(title, headers, rows, number_formats=None):
         sheet.column_dimensions[get_column_letter(i)].width = max(
             MIN_WIDTH, min(width + 2, MAX_WIDTH)
         )
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
+    header_row = 2 if caption else 1
+    sheet.freeze_panes = f"A{header_row + 1}"  # write-only: set before the first row
+    if caption:
+        cell = _text_cell(sheet, force_str(caption))
+        cell.font = Font(bold=True, size=13)
+        sheet.append([cell])
     header_cells = []
     for heading in headers:
         cell = _text_cell(sheet, heading)
@@ -258,7 +264,8 @@ def xlsx_bytes(title, headers, rows, number_formats=None):
         count += 1
     if headers:
         # The filter is written after the rows, so it can span the rows just counted.
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+        last_column = get_column_letter(len(headers))
+        sheet.auto_filter.ref = f"A{header_row}:{last_column}{count + header_row}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -274,9 +281,10 @@ def _text_cell(sheet, text):
     return cell
 
 
-def xlsx_response(filename, title, headers, rows, fallback=None, number_formats=None):
+def xlsx_response(filename, title, headers, rows, fallback=None, number_formats=None, caption=None):
     response = HttpResponse(
-        xlsx_bytes(title, headers, rows, number_formats), content_type=XLSX_CONTENT_TYPE
+        xlsx_bytes(title, headers, rows, number_formats, caption=caption),
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = content_disposition(
         f"{filename}.xlsx", f"{fallback}.xlsx" if fallback else None

@@ -206,6 +206,10 @@ class ResultsPage(RoutablePageMixin, Page):
     standings = models.JSONField(_("standings"), default=list, blank=True, editable=False)
     corrections = models.JSONField(_("corrections"), default=list, blank=True, editable=False)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True, editable=False)
+    # Each different ranking saved in the page is a new version; a stage change alone is not.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The criteria names the snapshot's per-criterion results are in the order of.
+    criteria = models.JSONField(_("criteria"), default=list, blank=True, editable=False)
 
     parent_page_types = ["contests.ContestPage"]
     subpage_types = []

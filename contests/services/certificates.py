@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import outbox
-from core.certificates import issue_certificate
+from core.certificates import issue_certificate, revoke_certificate
 from core.models import Certificate
 from core.refusals import Refused
 
@@ -61,14 +61,7 @@ def issue_batch(batch_id):
             entrant = entrants.get(row["entrant_id"])
             if entrant is None:
                 continue
-            issue_certificate(
-                source=entrant,
-                kind=Certificate.Kind.CONTEST,
-                recipient_name=entrant.name,
-                title=f"{contest.title} {event.name} {row['award']}",
-                details=f"{entrant.unit}\n第{row['rank']}名 · 总分 {row['total']}",
-                issued_on=page.finalised_on or timezone.localdate(),
-            )
+            _issue(page, contest, event, entrant, row)
             CertificateBatch.objects.filter(pk=batch.pk).update(done=done)
     except Exception as error:
         CertificateBatch.objects.filter(pk=batch.pk).update(
@@ -77,6 +70,43 @@ def issue_batch(batch_id):
         raise
     CertificateBatch.objects.filter(pk=batch.pk).update(status=CertificateBatch.Status.DONE)
     return batch.pk
+
+
+def _issue(page, contest, event, entrant, row, issued_on=None):
+    return issue_certificate(
+        source=entrant,
+        kind=Certificate.Kind.CONTEST,
+        recipient_name=entrant.name,
+        title=f"{contest.title} {event.name} {row['award']}",
+        details=f"{entrant.unit}\n第{row['rank']}名 · 总分 {row['total']}",
+        issued_on=issued_on or page.finalised_on or timezone.localdate(),
+    )
+
+
+def reissue_after_correction(page, entrant_ids, reason):
+    """After a correction: the valid certificate of each entrant whose rank, total or award
+    changed is revoked with the reason, and, once certificates have been issued for the
+    event, every award of the corrected results without a valid certificate gets a new one
+    (dated today). Returns (revoked, issued) counts."""
+    event = page.event
+    revoked = 0
+    for certificate in certificates_of(event).filter(
+        source_id__in=entrant_ids, revoked_at__isnull=True
+    ):
+        revoke_certificate(certificate, _("Results corrected: %(reason)s") % {"reason": reason})
+        revoked += 1
+    if page.stage != Stage.FINAL or not certificates_of(event).exists():
+        return revoked, 0
+    holders = set(
+        certificates_of(event).filter(revoked_at__isnull=True).values_list("source_id", flat=True)
+    )
+    rows = [row for row in awarded_rows(page) if row["entrant_id"] not in holders]
+    entrants = Entrant.objects.in_bulk([row["entrant_id"] for row in rows])
+    today = timezone.localdate()
+    for row in rows:
+        if row["entrant_id"] in entrants:
+            _issue(page, event.contest, event, entrants[row["entrant_id"]], row, issued_on=today)
+    return revoked, len(rows)
 
 
 def certificates_of(event):

@@ -34,12 +34,12 @@ from core.roles import MANAGER, ORGANIZER
 from ..models import (
     ContestIndexPage,
     ContestResultsTask,
-    Entrant,
     Objection,
     ResultsPage,
     Stage,
 )
-from .ranking import compute_standings, publishable
+from .ranking import publishable, rank_event
+from .versions import changes, same_ranking, store_snapshot
 
 # The names a fresh database gets; the workflow is found again by its task, not its name, so
 # renaming either in the admin does not make a second one.
@@ -132,14 +132,17 @@ def results_page_for(event):
 
 
 def _snapshot(event):
-    publishable(event)  # refuses when the rule cannot apply or a score is missing
-    return [standing.as_row() for standing in compute_standings(event)]
+    """The event's criteria and ranking rows; refused when the rule cannot apply, a score is
+    missing or a sheet is not submitted."""
+    publishable(event)
+    criteria, standings = rank_event(event)
+    return criteria, [standing.as_row() for standing in standings]
 
 
 @transaction.atomic
 def publish_provisional(event, user):
     """Compute the ranking and put it in a draft results page, submitted to the workflow."""
-    standings = _snapshot(event)
+    criteria, standings = _snapshot(event)
     page = results_page_for(event)
     if page is not None and page.stage != Stage.PROVISIONAL:
         raise Refused(_("These results are already public: publish a correction instead."))
@@ -152,13 +155,11 @@ def publish_provisional(event, user):
             event=event,
             live=False,
             stage=Stage.PROVISIONAL,
-            standings=standings,
-            computed_at=timezone.now(),
         )
+        store_snapshot(page, standings, criteria)
         contest.add_child(instance=page)
     else:
-        page.standings = standings
-        page.computed_at = timezone.now()
+        store_snapshot(page, standings, criteria)
     revision = page.save_revision(user=user, log_action=True)
     state = page.current_workflow_state
     if state is None:
@@ -174,11 +175,11 @@ def start_public_notice(event, user, today=None):
     page = results_page_for(event)
     if page is None or page.stage != Stage.PROVISIONAL:
         raise Refused(_("Publish provisional results first."))
-    page.standings = _snapshot(event)
+    criteria, standings = _snapshot(event)
+    store_snapshot(page, standings, criteria)
     today = today or timezone.localdate()
     page.stage = Stage.NOTICE
     page.notice_until = today + datetime.timedelta(days=event.notice_days)
-    page.computed_at = timezone.now()
     revision = page.save_revision(user=user)
     state = page.current_workflow_state
     if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
@@ -226,42 +227,37 @@ def publish_correction(event, user, reason):
     page = results_page_for(event)
     if page is None or page.stage == Stage.PROVISIONAL:
         raise Refused(_("Only public results can be corrected."))
-    standings = _snapshot(event)
-    old_awards = {row["entrant_id"]: row["award"] for row in page.standings}
-    page.standings = standings
-    page.computed_at = timezone.now()
+    criteria, standings = _snapshot(event)
+    if same_ranking(page.standings, standings):
+        raise Refused(
+            _("The scores give the same results as version %(version)s: nothing to correct.")
+            % {"version": page.version}
+        )
+    changed = changes(page.standings, standings)
+    store_snapshot(page, standings, criteria)
     page.corrections = [
         *page.corrections,
-        {"date": timezone.localdate().isoformat(), "reason": reason[:300]},
+        {
+            "date": timezone.localdate().isoformat(),
+            "reason": reason[:300],
+            "version": page.version,
+            "changes": [
+                {"bib": c["bib"], "name": c["name"], "changes": c["changes"]} for c in changed
+            ],
+        },
     ]
     page.save_revision(user=user).publish(user=user)
-    log(event, "contests.correct_results", user=user, data={"reason": reason[:300]})
-    changed = [
-        row["entrant_id"] for row in standings if old_awards.get(row["entrant_id"]) != row["award"]
-    ]
-    revoke_changed_certificates(changed, reason)
+    log(
+        event,
+        "contests.correct_results",
+        user=user,
+        data={"reason": reason[:300], "version": page.version, "changed": len(changed)},
+    )
+    from .certificates import reissue_after_correction
+
+    reissue_after_correction(page, [c["entrant_id"] for c in changed], reason)
     invalidate_pages("contests")
     return page
-
-
-def revoke_changed_certificates(entrant_ids, reason):
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.certificates import revoke_certificate
-    from core.models import Certificate
-
-    if not entrant_ids:
-        return 0
-    certificates = Certificate.objects.filter(
-        source_type=ContentType.objects.get_for_model(Entrant),
-        source_id__in=entrant_ids,
-        revoked_at__isnull=True,
-    )
-    count = 0
-    for certificate in certificates:
-        revoke_certificate(certificate, _("Results corrected: %(reason)s") % {"reason": reason})
-        count += 1
-    return count
 
 
 def close_due_notices(today=None):

@@ -78,6 +78,8 @@ class Standing:
             "status": self.status,
             "total": None if self.total is None else str(self.total),
             "award": self.award,
+            "results": [None if r is None else str(r) for r in self.results],
+            "tie_note": self.tie_note,
         }
 
 
@@ -328,4 +330,16 @@ def publishable(event):
     total, _rows = missing_scores(event, limit=0)
     if total:
         raise Refused(_("%(count)s scores are missing.") % {"count": total})
+    drafts = [
+        sheet.judge.get_full_name() or sheet.judge.get_username()
+        for sheet in event.sheets.filter(submitted_at__isnull=True).select_related("judge")
+    ]
+    if drafts:
+        raise Refused(
+            _(
+                "Not every sheet is submitted: %(judges)s. A judge submits their own sheet; "
+                "for a paper sheet, submit it on the judge's behalf with a note."
+            )
+            % {"judges": "、".join(drafts)}
+        )
     return True

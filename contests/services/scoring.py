@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from core.refusals import Refused
@@ -26,6 +27,9 @@ from core.refusals import Refused
 from ..models import Entrant, Rule, Score, Sheet
 
 HUNDREDTH = Decimal("0.01")
+PAPER_NOTE_REQUIRED = gettext_lazy(
+    "Write how the judge signed the paper sheet, for example “paper sheet, signed on site”."
+)
 
 
 def parse_score(raw, criterion):
@@ -93,6 +97,9 @@ def save_sheet(sheet, data, entrants, criteria, user, submit=False):
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
         ensure_open(sheet)
+        after = {(v.entrant_id, v.criterion_id): v.points for v in values}
+        after.update(dict.fromkeys(cleared))
+        record_changes(sheet, user, after, entrants, criteria)
         if values:
             Score.objects.bulk_create(
                 values,
@@ -132,6 +139,141 @@ def save_sheet(sheet, data, entrants, criteria, user, submit=False):
         else:
             sheet.save(update_fields=["updated_at"])
     return len(values), {}
+
+
+def was_submitted(sheet):
+    """Whether the sheet has been submitted before (it may be unlocked now)."""
+    from wagtail.models import ModelLogEntry
+
+    return (
+        ModelLogEntry.objects.for_instance(sheet)
+        .filter(action__in=["contests.submit_sheet", "contests.unlock_sheet"])
+        .exists()
+    )
+
+
+def record_changes(sheet, user, after, entrants, criteria):
+    """Log each score a sheet submitted before changes: entrant, criterion, old → new, by
+    ``user``, for the reason the sheet was unlocked. ``after`` maps (entrant id, criterion id)
+    to the new points (None: cleared). Nothing is logged for a sheet never submitted."""
+    if not after or not was_submitted(sheet):
+        return []
+    bibs = {entrant.pk: entrant.bib for entrant in entrants}
+    names = {criterion.pk: criterion.name for criterion in criteria}
+    before = {
+        (entrant_id, criterion_id): points
+        for entrant_id, criterion_id, points in Score.objects.filter(
+            sheet=sheet, entrant_id__in={entrant_id for entrant_id, _c in after}
+        ).values_list("entrant_id", "criterion_id", "points")
+    }
+    changed = []
+    for (entrant_id, criterion_id), points in sorted(after.items()):
+        old = before.get((entrant_id, criterion_id))
+        if old != points:
+            changed.append(
+                {
+                    "bib": bibs.get(entrant_id, ""),
+                    "criterion": names.get(criterion_id, ""),
+                    "old": None if old is None else str(old),
+                    "new": None if points is None else str(points),
+                }
+            )
+    if changed:
+        unlock = last_unlock(sheet)
+        log(
+            sheet,
+            "contests.change_scores",
+            user=user,
+            data={"reason": unlock["reason"] if unlock else "", "changes": changed[:200]},
+        )
+    return changed
+
+
+def _logged(sheets, action, newest_first=False):
+    """The audit log entries ``action`` of ``sheets``, each with ``entry.sheet`` set: one
+    query for all of them."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    by_pk = {str(sheet.pk): sheet for sheet in sheets}
+    if not by_pk:
+        return []
+    order = ["-timestamp", "-pk"] if newest_first else ["timestamp", "pk"]
+    entries = list(
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Sheet),
+            object_id__in=list(by_pk),
+            action=action,
+        )
+        .select_related("user")
+        .order_by(*order)
+    )
+    for entry in entries:
+        entry.sheet = by_pk[entry.object_id]
+    return entries
+
+
+def _person(user, fallback=""):
+    return (user.get_full_name() or user.get_username()) if user else fallback
+
+
+def score_changes(sheets):
+    """The scores changed after submission on ``sheets``, newest first: one dict per change
+    with the judge, who changed it, when, why, the entrant's number, the criterion, old and
+    new."""
+    rows = []
+    for entry in _logged(sheets, "contests.change_scores", newest_first=True):
+        data = entry.data or {}
+        for change in data.get("changes", []):
+            rows.append(
+                {
+                    "judge": _person(entry.sheet.judge),
+                    "by": _person(entry.user, entry.user_display_name),
+                    "at": entry.timestamp,
+                    "reason": data.get("reason", ""),
+                    **change,
+                }
+            )
+    return rows
+
+
+def submit_for_judge(sheet, user, note):
+    """The organizer submits a paper judge's sheet (entered or imported) on their behalf,
+    signed with a note such as "paper sheet, signed on site"."""
+    note = (note or "").strip()
+    if not note:
+        raise Refused(str(PAPER_NOTE_REQUIRED))
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().select_related("event", "judge").get(pk=sheet.pk)
+        ensure_open(sheet)
+        missing = sheet_missing_count(sheet)
+        if missing:
+            raise Refused(
+                _("%(count)s scores of this sheet are still empty: enter or import them first.")
+                % {"count": missing}
+            )
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["submitted_at", "updated_at"])
+        log(
+            sheet,
+            "contests.submit_sheet",
+            user=user,
+            data={"on_behalf": True, "note": note[:300]},
+        )
+    return sheet
+
+
+def submissions(sheets):
+    """How each sheet was last submitted: {sheet pk: {"by", "at", "note", "on_behalf"}}."""
+    return {
+        entry.sheet.pk: {
+            "by": _person(entry.user, entry.user_display_name),
+            "at": entry.timestamp,
+            "note": (entry.data or {}).get("note", ""),
+            "on_behalf": bool((entry.data or {}).get("on_behalf")),
+        }
+        for entry in _logged(sheets, "contests.submit_sheet")
+    }
 
 
 def sheet_missing_count(sheet):

@@ -43,14 +43,14 @@ def read_csv(response):
     return rows
 
 
-def read_xlsx(response):
+def read_xlsx(response, header_row=1):
     assert response.status_code == 200
     assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
     workbook = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     sheet = workbook.active
-    header = next(sheet.iter_rows(min_row=1, max_row=1))
+    header = next(sheet.iter_rows(min_row=header_row, max_row=header_row))
     assert all(cell.font.b for cell in header), "bold header row"
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == f"A{header_row + 1}"
     for i, _cell in enumerate(header, start=1):
         width = sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width
         assert 6 <= width <= 60
@@ -262,13 +262,14 @@ def test_contest_results_csv_and_xlsx(client, contest, organizer):
     assert re.fullmatch(r"\d+\.\d\d", first[total_at]), first[total_at]
     assert_inert_csv(rows[2][3], "-1")
     plain, star = filenames(response)
-    assert plain == f"results-{event.pk}.csv"
-    assert star == f"{contest.title} {event.name} results.csv"
+    assert plain == f"results-{event.pk}-draft.csv"
+    assert star == f"{contest.title} {event.name} results working draft.csv"
 
     response = client.get(f"{base}/results.xlsx")
-    sheet = read_xlsx(response)
+    sheet = read_xlsx(response, header_row=2)
     assert sheet.title == event.name
-    rows = list(sheet.iter_rows())
+    title, *rows = list(sheet.iter_rows())
+    assert title[0].value.startswith("工作草稿")
     assert [c.value for c in rows[0]] == [
         "名次",
         "编号",
@@ -289,7 +290,7 @@ def test_contest_results_csv_and_xlsx(client, contest, organizer):
     assert_inert_xlsx(unit, '+奉化, "某"厂')
     assert award.value == "一等奖"
     plain, star = filenames(response)
-    assert plain == f"results-{event.pk}.xlsx" and star.startswith(contest.title)
+    assert plain == f"results-{event.pk}-draft.xlsx" and star.startswith(contest.title)
 
 
 def test_contest_csv_totals_have_two_decimals_and_unranked_last(client, contest, organizer):

@@ -47,9 +47,12 @@ def ready_event(contest, entrants=3, judges=3, rule="trimmed", name="女装裁�
     return event, sheets
 
 
-def fill(event, sheets, base=80):
-    """Every judge scores every active entrant on every criterion."""
-    from contests.models import Score
+def fill(event, sheets, base=80, submit=True):
+    """Every judge scores every active entrant on every criterion and (unless ``submit`` is
+    false) submits the sheet."""
+    from django.utils import timezone
+
+    from contests.models import Score, Sheet
 
     scores = []
     for j, sheet in enumerate(sheets):
@@ -64,3 +67,9 @@ def fill(event, sheets, base=80):
                     )
                 )
     Score.objects.bulk_create(scores)
+    if submit:
+        Sheet.objects.filter(pk__in=[sheet.pk for sheet in sheets]).update(
+            submitted_at=timezone.now()
+        )
+        for sheet in sheets:
+            sheet.refresh_from_db()

@@ -125,13 +125,15 @@ def test_exports_carry_each_criterion_and_the_tie_note(client, contest, organize
     assert lines[2].endswith(",tie with No. B broken by 尺寸精度: 45.00 vs 42.50")
     response = client.get(f"/en/app/contests/manage/event/{event.pk}/results.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    title, *rows = list(sheet.iter_rows(values_only=True))
+    assert title[0].startswith("Working draft · computed from the scores at ")
     assert list(rows[0]) == [
         "rank", "bib", "name", "unit", "工艺", "尺寸精度", "total", "award", "tie-break"
     ]  # fmt: skip
     assert rows[4][:7] == (4, "A", "选手A", rows[4][3], 45, 40, 85)
     assert rows[4][8] == "tie with No. D broken by 尺寸精度: 42.50 vs 40.00"
-    assert sheet.cell(row=2, column=5).number_format == "0.00"
+    assert sheet.cell(row=3, column=5).number_format == "0.00"
+    assert sheet.freeze_panes == "A3"
 
 
 def test_the_event_page_query_count_does_not_grow_with_entrants(

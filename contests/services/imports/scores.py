@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core.refusals import Refused
 
 from ...models import Entrant, Score, Sheet
-from ..scoring import parse_score
+from ..scoring import parse_score, record_changes
 from .files import ImportRefused, Problem, import_limits, parse_table, read_rows
 
 SCORE_HEADERS = {
@@ -96,6 +96,13 @@ def import_scores(event, upload, user):
     if problems:
         raise ImportRefused(problems)
     with transaction.atomic():
+        by_sheet = {}
+        for score in pending:
+            by_sheet.setdefault(score.sheet, {})[(score.entrant_id, score.criterion_id)] = (
+                score.points
+            )
+        for sheet, after in by_sheet.items():
+            record_changes(sheet, user, after, entrants.values(), criteria.values())
         Score.objects.bulk_create(
             pending,
             update_conflicts=True,

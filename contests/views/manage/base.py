@@ -12,14 +12,16 @@ from core.access import role_required, scoped_or_404
 from core.refusals import Refused
 from core.roles import ORGANIZER
 
-from ...forms import JudgesForm, ReasonForm, UploadForm
+from ...forms import JudgesForm, PaperSheetForm, ReasonForm, UploadForm
 from ...models import Entrant, Event
 from ...services.certificates import certificates_of, progress
 from ...services.grids import completion_grid
 from ...services.imports import ImportRefused
 from ...services.publishing import open_objections, results_page_for
 from ...services.ranking import check_rule, missing_scores, rank_event
-from ...services.scoring import deviations
+from ...services.scoring import deviations, score_changes, submissions
+from ...services.versions import drift
+from ...services.versions import label as version_label
 
 # Organizers and managers; an object outside the organizer's contests is not found (404).
 organizer_required = role_required(ORGANIZER)
@@ -88,8 +90,10 @@ def event_context(request, event):
         total=Count("id"), active=Count("id", filter=Q(status=Entrant.Status.ACTIVE))
     )
     expected = entrant_counts["active"] * len(criteria)
+    submitted = submissions(sheets)
     for sheet in sheets:
         sheet.expected = expected
+        sheet.submission = submitted.get(sheet.pk)
     missing_count = missing_scores(event, limit=0)[0] if sheets and criteria else 0
     rule_problem = None
     try:
@@ -99,6 +103,7 @@ def event_context(request, event):
     ranked_criteria, standings = rank_event(event) if criteria else ([], [])
     standings_page = Paginator(standings, 100).get_page(request.GET.get("page"))
     results_page = results_page_for(event)
+    out_of_date = drift(results_page, standings) if results_page else []
     batch = event.certificate_batches.first()
     return {
         **completion_context(request, event, sheets, len(criteria)),
@@ -113,6 +118,10 @@ def event_context(request, event):
         "standings": standings_page,
         "ranked_criteria": ranked_criteria,
         "results_page": results_page,
+        "results_version": version_label(results_page) if results_page else "",
+        "out_of_date": out_of_date,
+        "score_changes": score_changes(sheets)[:100],
+        "paper_form": PaperSheetForm(),
         "deviations": deviations(event) if sheets else [],
         "judges_form": JudgesForm(initial={"judges": [s.judge_id for s in sheets]}, event=event),
         "reason_form": ReasonForm(),

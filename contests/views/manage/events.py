@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from core.refusals import Refused
 
-from ...forms import JudgesForm, ReasonForm
-from ...models import Sheet
+from ...forms import JudgesForm, PaperSheetForm, ReasonForm
+from ...models import Sheet, Stage
 from ...services.imports import import_scores
-from ...services.scoring import unlock_sheet
+from ...services.publishing import results_page_for
+from ...services.scoring import submit_for_judge, unlock_sheet
 from .base import event_context, event_for, organizer_required, refuse, upload
 
 
@@ -31,6 +32,17 @@ def judges(request, pk):
             request, event, "; ".join(form.errors.get("judges", [])) or _("Check the judges.")
         )
     chosen = {user.pk for user in form.cleaned_data["judges"]}
+    page = results_page_for(event)
+    current = set(event.sheets.values_list("judge_id", flat=True))
+    if page is not None and page.stage != Stage.PROVISIONAL and chosen != current:
+        return refuse(
+            request,
+            event,
+            _(
+                "The results are public: the panel of judges cannot change. To correct a "
+                "score, unlock the judge's sheet with a reason."
+            ),
+        )
     with transaction.atomic():
         current = set(event.sheets.values_list("judge_id", flat=True))
         event.sheets.filter(judge_id__in=current - chosen).delete()
@@ -52,6 +64,27 @@ def unlock(request, pk, sheet_pk):
     except Refused as refusal:
         return refuse(request, event, str(refusal))
     messages.success(request, _("Sheet unlocked; the judge can change it again."))
+    return redirect("contests:event", pk=event.pk)
+
+
+@organizer_required
+@require_POST
+def submit_paper_sheet(request, pk, sheet_pk):
+    """A paper judge's sheet, entered or imported by the organizer, submitted on their behalf."""
+    event = event_for(request, pk)
+    sheet = get_object_or_404(event.sheets, pk=sheet_pk)
+    form = PaperSheetForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, event, " ".join(form.errors["note"]))
+    try:
+        submit_for_judge(sheet, request.user, form.cleaned_data["note"])
+    except Refused as refusal:
+        return refuse(request, event, str(refusal))
+    messages.success(
+        request,
+        _("%(judge)s's sheet is submitted on their behalf.")
+        % {"judge": sheet.judge.get_full_name() or sheet.judge.get_username()},
+    )
     return redirect("contests:event", pk=event.pk)
 
 

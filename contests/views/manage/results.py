@@ -1,6 +1,8 @@
 """An event's results in the workspace: publishing steps, objections, exports, printed score
 sheets and certificates."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -22,9 +24,12 @@ from ...services.publishing import (
     make_final,
     publish_correction,
     publish_provisional,
+    results_page_for,
     start_public_notice,
 )
 from ...services.ranking import rank_event
+from ...services.versions import draft_label
+from ...services.versions import label as version_label
 from .base import event_for, organizer_required, refuse
 
 PUBLISH_ACTIONS = {"provisional", "notice", "final", "correct"}
@@ -89,21 +94,35 @@ def objection_answer(request, pk):
     )
 
 
-def _export_table(event):
-    """Headers, rows and number formats: one column per criterion's result beside the total,
-    and how a tie on the total was broken."""
-    status_labels = dict(Entrant.Status.choices)
-    criteria, standings = rank_event(event)
-    headers = [
-        _("rank"),
-        _("bib"),
-        pgettext("results column", "name"),
-        _("unit"),
-        *[c.name for c in criteria],
-        _("total"),
-        _("award"),
-        _("tie-break"),
+def _export_headers(criteria_names):
+    return [
+        str(h)
+        for h in (
+            _("rank"),
+            _("bib"),
+            pgettext("results column", "name"),
+            _("unit"),
+            *criteria_names,
+            _("total"),
+            _("award"),
+            _("tie-break"),
+        )
     ]
+
+
+def _export_formats(criteria_names):
+    return dict.fromkeys(range(4, 5 + len(criteria_names)), spreadsheets.DECIMAL_FORMAT)
+
+
+def _unranked_label(status):
+    return str(dict(Entrant.Status.choices)[status]) if status != "active" else ""
+
+
+def _draft_table(event):
+    """The working draft: headers, rows and number formats computed from the scores now, one
+    column per criterion's result beside the total, and how a tie on the total was broken."""
+    criteria, standings = rank_event(event)
+    names = [c.name for c in criteria]
     rows = [
         [
             standing.rank,
@@ -112,30 +131,70 @@ def _export_table(event):
             standing.unit,
             *standing.results,
             standing.total,
-            standing.award
-            or (str(status_labels[standing.status]) if standing.status != "active" else ""),
+            standing.award or _unranked_label(standing.status),
             standing.tie_note,
         ]
         for standing in standings
     ]
-    decimals = range(4, 5 + len(criteria))
-    formats = dict.fromkeys(decimals, spreadsheets.DECIMAL_FORMAT)
-    return [str(h) for h in headers], rows, formats
+    return _export_headers(names), rows, _export_formats(names)
+
+
+def _published_table(page):
+    """The version kept in the results page, as the public (or staff, while provisional) saw it."""
+    names = list(page.criteria)
+
+    def number(value):
+        return None if value in (None, "") else Decimal(value)
+
+    rows = []
+    for row in page.standings:
+        results = list(row.get("results") or [None] * len(names))
+        rows.append(
+            [
+                row.get("rank"),
+                row["bib"],
+                row["name"],
+                row["unit"],
+                *[number(value) for value in results[: len(names)]],
+                number(row.get("total")),
+                row.get("award") or _unranked_label(row.get("status", "active")),
+                row.get("tie_note", ""),
+            ]
+        )
+    return _export_headers(names), rows, _export_formats(names)
 
 
 @organizer_required
 def export(request, pk, fmt):
+    """The results as CSV or XLSX: ``?version=published`` the version kept in the results
+    page, otherwise the working draft; the file's name and the XLSX title row say which."""
     event = event_for(request, pk)
-    fallback = f"results-{event.pk}"
-    label = _("results")
-    title = f"{event.contest.title} {event.name} {label}"
-    headers, rows, formats = _export_table(event)
+    page = results_page_for(event) if request.GET.get("version") == "published" else None
+    if request.GET.get("version") == "published" and page is None:
+        return refuse(request, event, _("No results have been published for this event yet."))
+    if page is not None:
+        headers, rows, formats = _published_table(page)
+        caption = version_label(page)
+        name = _("results version %(n)s") % {"n": page.version}
+        fallback = f"results-{event.pk}-v{page.version}"
+    else:
+        headers, rows, formats = _draft_table(event)
+        caption = draft_label()
+        name = _("results working draft")
+        fallback = f"results-{event.pk}-draft"
+    title = f"{event.contest.title} {event.name} {name}"
     if fmt == "csv":
         return spreadsheets.csv_response(
             title, headers, rows, fallback=fallback, number_formats=formats, stream=False
         )
     return spreadsheets.xlsx_response(
-        title, event.name, headers, rows, fallback=fallback, number_formats=formats
+        title,
+        event.name,
+        headers,
+        rows,
+        fallback=fallback,
+        number_formats=formats,
+        caption=caption,
     )
 
 
