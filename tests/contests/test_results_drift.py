@@ -59,9 +59,7 @@ def test_a_draft_sheet_refuses_provisional_results_naming_the_judge(client, cont
     assert not ResultsPage.objects.filter(event=event).exists()
 
 
-def test_a_paper_sheet_is_imported_and_submitted_on_the_judges_behalf(
-    client, contest, organizer
-):
+def test_a_paper_sheet_is_imported_and_submitted_on_the_judges_behalf(client, contest, organizer):
     event, sheets = ready_event(contest, entrants=2, judges=3)
     fill(event, sheets[:2])
     paper = sheets[2]
