@@ -128,6 +128,9 @@ def test_withdrawing_needs_a_reason_and_takes_the_entrant_out_of_the_ranking(org
     page = text_of(org.get(entrant_url(event, entrant)))
     assert "Withdrawn (was: Competing). Reason: 临时出差" in page
     assert event.entrants.active().count() == 2
+    ranking = org.get(f"/en/app/contests/manage/event/{event.pk}/").content.decode()
+    ranking = ranking.split("Current ranking", 1)[1]
+    assert re.search(r"<td>003</td>.*?Withdrawn", ranking, re.S)
     # a second withdrawal is refused
     assert org.post(entrant_url(event, entrant, "withdraw"), {"reason": "x"}).status_code == 400
 
