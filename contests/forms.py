@@ -272,8 +272,6 @@ class EntrantEditForm(forms.ModelForm):
 
     def clean_order(self):
         order = self.cleaned_data["order"]
-        if order is not None and order < 1:
-            raise forms.ValidationError(_("The order starts at 1."))
         if order is not None and self._others().filter(order=order).exists():
             raise forms.ValidationError(
                 _("Another entrant already competes in position %(n)s.") % {"n": order}

@@ -1,5 +1,6 @@
 """The entrants of an event, registered by the public form, imported or added by staff."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -38,7 +39,11 @@ class Entrant(models.Model):
         _("station"), max_length=20, blank=True, help_text=_("Where the entrant competes.")
     )
     order = models.PositiveIntegerField(
-        _("competition order"), null=True, blank=True, help_text=_("1 = competes first.")
+        _("competition order"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99999)],
+        help_text=_("1 = competes first."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE

@@ -103,6 +103,8 @@ def test_a_refused_edit_says_why_and_saves_nothing(org, event):
         ({"name": other.name, "unit": other.unit}, "This entrant is already registered."),
         ({"name": "张珊", "unit": "某公司", "order": "4"}, "already competes in position 4"),
         ({"name": "张珊", "unit": "某公司", "order": "-1"}, "Ensure this value is greater"),
+        ({"name": "张珊", "unit": "某公司", "order": "9" * 25}, "Ensure this value is less"),
+        ({"name": "张珊", "unit": "某公司", "station": "工" * 21}, "at most 20 characters"),
     ):
         response = org.post(entrant_url(event, entrant), data)
         assert response.status_code == 400, data
