@@ -16,6 +16,7 @@ from .models import (
     Criterion,
     Entrant,
     Event,
+    HallBoard,
     Objection,
     Rule,
 )
@@ -234,7 +235,82 @@ class EntrantForm(forms.ModelForm):
 
 
 class EntrantStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Entrant.Status.choices, label=_("Status"))
+    """The quick status switch of the entrants' list; a withdrawal needs a reason (its own
+    form on the entrant's page)."""
+
+    status = forms.ChoiceField(
+        choices=[c for c in Entrant.Status.choices if c[0] != Entrant.Status.WITHDRAWN],
+        label=_("Status"),
+    )
+
+
+class EntrantEditForm(forms.ModelForm):
+    """An entrant's details as the organizer corrects them; the number stays."""
+
+    class Meta:
+        model = Entrant
+        fields = ["name", "unit", "phone", "station", "order"]
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean_unit(self):
+        return self.cleaned_data["unit"].strip()
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not re.match(PHONE_PATTERN, phone):
+            raise forms.ValidationError(_("Enter a phone number."))
+        return phone
+
+    def clean_station(self):
+        station = self.cleaned_data["station"].strip()
+        if station and self._others().filter(station=station).exists():
+            raise forms.ValidationError(
+                _("Station %(station)s is already given to another entrant.") % {"station": station}
+            )
+        return station
+
+    def clean_order(self):
+        order = self.cleaned_data["order"]
+        if order is not None and self._others().filter(order=order).exists():
+            raise forms.ValidationError(
+                _("Another entrant already competes in position %(n)s.") % {"n": order}
+            )
+        return order
+
+    def clean(self):
+        data = super().clean()
+        name, unit = data.get("name"), data.get("unit")
+        if name and unit and self._others().filter(name=name, unit=unit).exists():
+            raise forms.ValidationError(_("This entrant is already registered."))
+        return data
+
+    def _others(self):
+        return Entrant.objects.filter(event_id=self.instance.event_id).exclude(pk=self.instance.pk)
+
+    def validate_unique(self):
+        """Duplicates are told by clean() in the user's words."""
+
+
+class OrderForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How"),
+        choices=[("bib", _("In bib order")), ("random", _("By a random draw"))],
+        widget=forms.RadioSelect,
+        initial="bib",
+    )
+    stations = forms.BooleanField(
+        label=_("Give the same numbers as stations"),
+        required=False,
+        help_text=_("Station 1 for the first entrant, 2 for the second, and so on."),
+    )
+
+
+class HallBoardForm(forms.ModelForm):
+    class Meta:
+        model = HallBoard
+        fields = ["label", "show_standings"]
 
 
 class JudgesForm(forms.Form):

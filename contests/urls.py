@@ -1,7 +1,8 @@
 from django.urls import path
 
-from .views import judging
+from .views import hall, judging
 from .views.manage import contests, entrants, events, grids, results, scheme
+from .views.manage import hall as hall_manage
 
 app_name = "contests"
 
@@ -18,6 +19,39 @@ urlpatterns = [
         "manage/event/<int:pk>/entrants/<int:entrant_pk>/status/",
         entrants.entrant_status,
         name="entrant_status",
+    ),
+    path(
+        "manage/event/<int:pk>/entrants/<int:entrant_pk>/",
+        entrants.entrant_edit,
+        name="entrant",
+    ),
+    path(
+        "manage/event/<int:pk>/entrants/<int:entrant_pk>/withdraw/",
+        entrants.entrant_withdraw,
+        name="entrant_withdraw",
+    ),
+    path(
+        "manage/event/<int:pk>/entrants/<int:entrant_pk>/delete/",
+        entrants.entrant_delete,
+        name="entrant_delete",
+    ),
+    path(
+        "manage/event/<int:pk>/entrants/history/",
+        entrants.entrants_history,
+        name="entrants_history",
+    ),
+    path("manage/event/<int:pk>/entrants/order/", entrants.assign_order, name="assign_order"),
+    path("manage/event/<int:pk>/check-in/", entrants.check_in, name="check_in"),
+    path("manage/event/<int:pk>/boards/", hall_manage.board_create, name="board_create"),
+    path(
+        "manage/event/<int:pk>/boards/<int:board_pk>/standings/",
+        hall_manage.board_standings,
+        name="board_standings",
+    ),
+    path(
+        "manage/event/<int:pk>/boards/<int:board_pk>/revoke/",
+        hall_manage.board_revoke,
+        name="board_revoke",
     ),
     path("manage/event/<int:pk>/judges/", events.judges, name="judges"),
     path("manage/event/<int:pk>/matrix/", grids.matrix, name="matrix"),
@@ -40,6 +74,8 @@ urlpatterns = [
         name="certificates_progress",
     ),
     path("manage/objections/<int:pk>/", results.objection_answer, name="objection"),
+    path("hall/<str:token>/", hall.board, name="hall_board"),
+    path("hall/<str:token>/data.json", hall.board_data, name="hall_board_data"),
     path("judging/", judging.my_sheets, name="my_sheets"),
     path("judging/sheet/<int:pk>/", judging.sheet, name="sheet"),
 ]

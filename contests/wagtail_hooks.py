@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 
 from core.workspace import HOOK_NAME, WorkspaceItem
 
+from .services import hall, roster
 from .services.access import can_judge, can_organise
 from .viewsets import ContestsViewSetGroup
 
@@ -92,6 +93,60 @@ def register_log_actions(actions):
     )
     actions.register_action("contests.make_final", _("Make results final"), _("Results made final"))
     actions.register_action("contests.correct_results")(CorrectResults)
+    for action, label in (
+        (roster.EDIT, _("Edit entrant")),
+        (roster.STATUS, _("Change entrant's status")),
+        (roster.WITHDRAW, _("Withdraw entrant")),
+        (roster.DELETE, _("Delete entrant")),
+        (roster.ORDER, _("Set the competition order")),
+    ):
+        actions.register_action(action)(_entrant_formatter(action, label))
+    actions.register_action(hall.CREATE)(HallBoardCreated)
+    actions.register_action(hall.REVOKE)(HallBoardRevoked)
+    actions.register_action(hall.SWITCH)(HallBoardSwitched)
+
+
+def _entrant_formatter(action, action_label):
+    """The admin's history tells what changed (old → new, the reason), not only "changed"."""
+
+    class EntrantChange(LogFormatter):
+        label = action_label
+
+        def format_message(self, log_entry):
+            return roster.describe(action, log_entry.data) or str(action_label)
+
+    return EntrantChange
+
+
+def _board_name(log_entry):
+    return (log_entry.data or {}).get("label") or _("Hall board")
+
+
+class HallBoardCreated(LogFormatter):
+    label = _("Create hall board link")
+
+    def format_message(self, log_entry):
+        if (log_entry.data or {}).get("standings"):
+            return _("Hall board link created: %(board)s (with standings)") % {
+                "board": _board_name(log_entry)
+            }
+        return _("Hall board link created: %(board)s") % {"board": _board_name(log_entry)}
+
+
+class HallBoardRevoked(LogFormatter):
+    label = _("Revoke hall board link")
+
+    def format_message(self, log_entry):
+        return _("Hall board link revoked: %(board)s") % {"board": _board_name(log_entry)}
+
+
+class HallBoardSwitched(LogFormatter):
+    label = _("Show or hide standings on a hall board")
+
+    def format_message(self, log_entry):
+        if (log_entry.data or {}).get("standings"):
+            return _("Standings shown on hall board %(board)s") % {"board": _board_name(log_entry)}
+        return _("Standings hidden on hall board %(board)s") % {"board": _board_name(log_entry)}
 
 
 def _guard(request, page):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contests', '0006_objection_answered_by_label'),
+        ('contests', '0007_entrant_station_and_hall_board'),
     ]
 
     operations = [

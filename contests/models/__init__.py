@@ -10,6 +10,7 @@ Models import nothing of the app's views, forms or services: page models name th
 
 from .entrants import PHONE_PATTERN, Entrant, EntrantQuerySet
 from .events import MAX_JUDGES, AwardTier, Criterion, Event, EventQuerySet, Rule
+from .hall import HallBoard, HallBoardQuerySet
 from .judging import Score, Sheet, SheetQuerySet
 from .pages import (
     ContestGalleryImage,
@@ -49,6 +50,9 @@ __all__ = [
     "Sheet",
     "SheetQuerySet",
     "Score",
+    # the venue's screen
+    "HallBoard",
+    "HallBoardQuerySet",
     # after the ranking
     "Objection",
     "ObjectionQuerySet",

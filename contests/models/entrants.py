@@ -1,7 +1,9 @@
 """The entrants of an event, registered by the public form, imported or added by staff."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .events import Event
 
@@ -19,6 +21,7 @@ class Entrant(models.Model):
         ACTIVE = "active", _("Competing")
         ABSENT = "absent", _("Absent")
         DISQUALIFIED = "disqualified", _("Disqualified")
+        WITHDRAWN = "withdrawn", pgettext_lazy("entrant status", "Withdrawn")
 
     class Source(models.TextChoices):
         FORM = "form", _("Registration form")
@@ -32,6 +35,16 @@ class Entrant(models.Model):
     name = models.CharField(_("name"), max_length=60)
     unit = models.CharField(_("unit"), max_length=120)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    station = models.CharField(
+        _("station"), max_length=20, blank=True, help_text=_("Where the entrant competes.")
+    )
+    order = models.PositiveIntegerField(
+        _("competition order"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99999)],
+        help_text=_("1 = competes first."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )

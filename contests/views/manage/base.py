@@ -12,7 +12,7 @@ from core.access import role_required, scoped_or_404
 from core.refusals import Refused
 from core.roles import ORGANIZER
 
-from ...forms import JudgesForm, PaperSheetForm, ReasonForm, UploadForm
+from ...forms import HallBoardForm, JudgesForm, PaperSheetForm, ReasonForm, UploadForm
 from ...models import Entrant, Event
 from ...services.certificates import certificates_of, progress
 from ...services.grids import completion_grid
@@ -133,6 +133,8 @@ def event_context(request, event):
         "certificate_count": certificates_of(event).count(),
         "certificates": certificates_of(event).order_by("id")[:50],
         "today": timezone.localdate(),
+        "hall_boards": list(event.hall_boards.live()),
+        "board_form": HallBoardForm(),
     }
 
 
