@@ -269,3 +269,19 @@ class JudgesForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.TextInput)
+
+
+class DrawCodesForm(forms.Form):
+    """The organizer's draw of secret codes: every competing entrant, or only those without."""
+
+    ALL = "all"
+    MISSING = "missing"
+
+    which = forms.ChoiceField(
+        label=_("Draw codes for"),
+        choices=[
+            (ALL, _("Every competing entrant")),
+            (MISSING, _("Only entrants without a code")),
+        ],
+        initial=ALL,
+    )

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from core.workspace import HOOK_NAME, WorkspaceItem
@@ -49,6 +50,25 @@ def register_log_actions(actions):
     actions.register_action(
         "contests.correct_results", _("Correct results"), _("Results corrected")
     )
+    actions.register_action("contests.draw_codes")(DrawCodes)
+    actions.register_action(
+        "contests.open_codes", _("Open the sealed code table"), _("Sealed code table opened")
+    )
+
+
+class DrawCodes(LogFormatter):
+    """The event's history says how many secret codes were drawn, and whether it was a redraw."""
+
+    label = _("Draw secret codes")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        count = data.get("count", 0)
+        if data.get("added"):
+            return _("Secret codes drawn for %(n)s entrants without one") % {"n": count}
+        if data.get("redraw"):
+            return _("Secret codes drawn again for %(n)s entrants") % {"n": count}
+        return _("Secret codes drawn for %(n)s entrants") % {"n": count}
 
 
 def _guard(request, page):

@@ -18,6 +18,7 @@ from core.refusals import Refused
 from ...forms import ObjectionAnswerForm, ReasonForm
 from ...models import Entrant, Objection, Score
 from ...services.certificates import progress, start_batch
+from ...services.codes import blind_sheet, coded_entrants, unsealed_codes
 from ...services.publishing import (
     make_final,
     publish_correction,
@@ -94,9 +95,12 @@ def _export_table(event):
     and how a tie on the total was broken."""
     status_labels = dict(Entrant.Status.choices)
     criteria, standings = rank_event(event)
+    # A blind event's secret codes, once unsealed by publishing: a column beside the bib.
+    codes = unsealed_codes(event)
     headers = [
         _("rank"),
         _("bib"),
+        *([_("secret code")] if codes else []),
         pgettext("results column", "name"),
         _("unit"),
         *[c.name for c in criteria],
@@ -108,6 +112,7 @@ def _export_table(event):
         [
             standing.rank,
             standing.bib,
+            *([codes.get(standing.entrant_id, "")] if codes else []),
             standing.name,
             standing.unit,
             *standing.results,
@@ -118,7 +123,8 @@ def _export_table(event):
         ]
         for standing in standings
     ]
-    decimals = range(4, 5 + len(criteria))
+    first = 5 if codes else 4
+    decimals = range(first, first + 1 + len(criteria))
     formats = dict.fromkeys(decimals, spreadsheets.DECIMAL_FORMAT)
     return [str(h) for h in headers], rows, formats
 
@@ -145,7 +151,12 @@ def print_sheets(request, pk):
     event = event_for(request, pk)
     sheets = list(event.sheets.select_related("judge").order_by("id"))
     criteria = list(event.criteria.all())
-    entrant_list = list(event.entrants.active().order_by("bib"))
+    # Handed to the judges: a blind event's sheets list the secret codes only, by code.
+    blind = blind_sheet(event)
+    if blind is None:
+        entrant_list = list(event.entrants.active().order_by("bib"))
+    else:
+        entrant_list = list(coded_entrants(event).filter(status=Entrant.Status.ACTIVE))
     scores = {}
     if request.GET.get("filled") == "1":
         for sheet_id, entrant_id, criterion_id, points in Score.objects.filter(
@@ -155,14 +166,24 @@ def print_sheets(request, pk):
     pages = []
     for sheet in sheets:
         rows = [
-            (entrant, [scores.get((sheet.pk, entrant.pk, c.pk), "") for c in criteria])
+            (
+                entrant.blind_code.code if blind else entrant.bib,
+                entrant,
+                [scores.get((sheet.pk, entrant.pk, c.pk), "") for c in criteria],
+            )
             for entrant in entrant_list
         ]
         pages.append((sheet, rows))
     return render(
         request,
         "contests/manage/print_sheets.html",
-        {"event": event, "contest": event.contest, "criteria": criteria, "pages": pages},
+        {
+            "event": event,
+            "contest": event.contest,
+            "criteria": criteria,
+            "pages": pages,
+            "blind": blind,
+        },
     )
 
 
