@@ -356,3 +356,19 @@ class PaperSheetForm(forms.Form):
         widget=forms.TextInput,
         error_messages={"required": PAPER_NOTE_REQUIRED},
     )
+
+
+class DrawCodesForm(forms.Form):
+    """The organizer's draw of secret codes: every competing entrant, or only those without."""
+
+    ALL = "all"
+    MISSING = "missing"
+
+    which = forms.ChoiceField(
+        label=_("Draw codes for"),
+        choices=[
+            (ALL, _("Every competing entrant")),
+            (MISSING, _("Only entrants without a code")),
+        ],
+        initial=ALL,
+    )

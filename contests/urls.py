@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import hall, judging
-from .views.manage import contests, entrants, events, grids, results, scheme
+from .views.manage import codes, contests, entrants, events, grids, results, scheme
 from .views.manage import hall as hall_manage
 
 app_name = "contests"
@@ -54,6 +54,8 @@ urlpatterns = [
         name="board_revoke",
     ),
     path("manage/event/<int:pk>/judges/", events.judges, name="judges"),
+    path("manage/event/<int:pk>/codes/", codes.table, name="codes"),
+    path("manage/event/<int:pk>/codes/draw/", codes.draw, name="draw_codes"),
     path("manage/event/<int:pk>/matrix/", grids.matrix, name="matrix"),
     path("manage/event/<int:pk>/completion/", grids.completion, name="completion"),
     path("manage/event/<int:pk>/sheets/<int:sheet_pk>/unlock/", events.unlock, name="unlock"),

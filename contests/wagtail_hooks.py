@@ -105,6 +105,11 @@ def register_log_actions(actions):
     actions.register_action(hall.REVOKE)(HallBoardRevoked)
     actions.register_action(hall.SWITCH)(HallBoardSwitched)
 
+    actions.register_action("contests.draw_codes")(DrawCodes)
+    actions.register_action(
+        "contests.open_codes", _("Open the sealed code table"), _("Sealed code table opened")
+    )
+
 
 def _entrant_formatter(action, action_label):
     """The admin's history tells what changed (old → new, the reason), not only "changed"."""
@@ -147,6 +152,21 @@ class HallBoardSwitched(LogFormatter):
         if (log_entry.data or {}).get("standings"):
             return _("Standings shown on hall board %(board)s") % {"board": _board_name(log_entry)}
         return _("Standings hidden on hall board %(board)s") % {"board": _board_name(log_entry)}
+
+
+class DrawCodes(LogFormatter):
+    """The event's history says how many secret codes were drawn, and whether it was a redraw."""
+
+    label = _("Draw secret codes")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        count = data.get("count", 0)
+        if data.get("added"):
+            return _("Secret codes drawn for %(n)s entrants without one") % {"n": count}
+        if data.get("redraw"):
+            return _("Secret codes drawn again for %(n)s entrants") % {"n": count}
+        return _("Secret codes drawn for %(n)s entrants") % {"n": count}
 
 
 def _guard(request, page):

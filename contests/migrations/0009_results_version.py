@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contests', '0007_entrant_station_and_hall_board'),
+        ('contests', '0008_blind_codes'),
     ]
 
     operations = [

@@ -8,6 +8,7 @@ Models import nothing of the app's views, forms or services: page models name th
 (``core.page_views``), and the workflow task delegates its approval the same way.
 """
 
+from .codes import EntrantCode
 from .entrants import PHONE_PATTERN, Entrant, EntrantQuerySet
 from .events import MAX_JUDGES, AwardTier, Criterion, Event, EventQuerySet, Rule
 from .hall import HallBoard, HallBoardQuerySet
@@ -46,6 +47,7 @@ __all__ = [
     "Entrant",
     "EntrantQuerySet",
     "PHONE_PATTERN",
+    "EntrantCode",
     # judging
     "Sheet",
     "SheetQuerySet",

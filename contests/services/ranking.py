@@ -58,6 +58,9 @@ class Standing:
     # exact, in the order of ``criteria``; None where it has no result.
     results_exact: tuple = ()
     tie_note: str = ""
+    # The secret code of a blind event, set by the organizer's views once it is unsealed;
+    # never part of the published snapshot (``as_row``).
+    code: str = ""
 
     @property
     def total(self):

@@ -53,8 +53,9 @@ def parse_score(raw, criterion):
     return value.quantize(HUNDREDTH)
 
 
-def field_name(entrant_id, criterion_id):
-    return f"s-{entrant_id}-{criterion_id}"
+def field_name(entrant_key, criterion_id):
+    """A cell's form field: ``s-<entrant id>-<criterion id>`` (a blind sheet: the code)."""
+    return f"s-{entrant_key}-{criterion_id}"
 
 
 def ensure_open(sheet):
@@ -62,19 +63,21 @@ def ensure_open(sheet):
         raise Refused(_("This sheet has been submitted and is locked."))
 
 
-def save_sheet(sheet, data, entrants, criteria, user, submit=False):
+def save_sheet(sheet, data, entrants, criteria, user, submit=False, keys=None):
     """Validate every cell of ``entrants`` × ``criteria`` posted in ``data``, then save them all
     or nothing. Returns (saved count, errors {field name: message}).
 
-    Empty cells clear a draft score. Submitting needs every active entrant's cells filled
-    (over the whole sheet, not just the cells posted)."""
+    ``keys`` ({entrant id: key}) names the cells by another key than the entrant's id: a blind
+    sheet names them by secret code. Empty cells clear a draft score. Submitting needs every
+    active entrant's cells filled (over the whole sheet, not just the cells posted)."""
     ensure_open(sheet)
     errors, values, cleared = {}, [], []
     for entrant in entrants:
         if entrant.status != Entrant.Status.ACTIVE:
             continue
+        key = keys[entrant.pk] if keys else entrant.pk
         for criterion in criteria:
-            name = field_name(entrant.pk, criterion.pk)
+            name = field_name(key, criterion.pk)
             if name not in data:
                 continue
             raw = data.get(name, "").strip()

@@ -17,9 +17,17 @@ from core.refusals import Refused
 from core.roles import JUDGE
 
 from ..models import Criterion, Entrant, Score, Sheet
+from ..services.codes import blind_sheet, coded_entrants
 from ..services.scoring import field_name, last_unlock, save_sheet, subtotal
 
 SHEET_PAGE_SIZE = 50
+
+
+def _not_drawn():
+    return _(
+        "Scoring opens when the organizer has drawn the secret codes: this event hides the "
+        "entrants' names and numbers from judges."
+    )
 
 
 def _count_of(queryset):
@@ -61,18 +69,27 @@ def sheet(request, pk):
     )
     event = sheet.event
     criteria = list(event.criteria.all())
-    entrants_page = Paginator(event.entrants.order_by("bib"), SHEET_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # A blind event lists only entrants holding a secret code, by code; none before the draw.
+    blind = blind_sheet(event)
+    if blind is None:
+        entrants = event.entrants.order_by("bib")
+    elif blind.drawn:
+        entrants = coded_entrants(event)
+    else:
+        entrants = event.entrants.none()
+    entrants_page = Paginator(entrants, SHEET_PAGE_SIZE).get_page(request.GET.get("page"))
     entrant_list = list(entrants_page.object_list)
+    keys = {e.pk: e.blind_code.code for e in entrant_list} if blind else None
     errors, status = {}, 200
     posted = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
         saved = 0
         try:
+            if blind is not None and not blind.drawn:
+                raise Refused(_not_drawn())
             saved, errors = save_sheet(
-                sheet, request.POST, entrant_list, criteria, request.user, submit=submit
+                sheet, request.POST, entrant_list, criteria, request.user, submit=submit, keys=keys
             )
         except Refused as refusal:
             errors = {"__all__": str(refusal)}
@@ -98,14 +115,23 @@ def sheet(request, pk):
     rows = []
     for entrant in entrant_list:
         cells = []
+        key = keys[entrant.pk] if keys else entrant.pk
         for criterion in criteria:
-            name = field_name(entrant.pk, criterion.pk)
+            name = field_name(key, criterion.pk)
             value = posted.get(name, scores.get((entrant.pk, criterion.pk), ""))
             cells.append(
                 {"name": name, "value": value, "criterion": criterion, "error": errors.get(name)}
             )
         values = [cell["value"] for cell in cells]
-        rows.append({"entrant": entrant, "cells": cells, "subtotal": subtotal(values, criteria)})
+        rows.append(
+            {
+                "entrant": entrant,
+                # What the judge reads for the entrant: the secret code on a blind event.
+                "label": keys[entrant.pk] if keys else entrant.bib,
+                "cells": cells,
+                "subtotal": subtotal(values, criteria),
+            }
+        )
     filled = Score.objects.filter(sheet=sheet).count()
     return render(
         request,
@@ -121,6 +147,7 @@ def sheet(request, pk):
             "filled": filled,
             "expected": event.entrants.active().count() * len(criteria),
             "unlocked": None if sheet.is_submitted else last_unlock(sheet),
+            "blind": blind,
         },
         status=status,
     )

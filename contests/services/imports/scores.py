@@ -5,12 +5,14 @@ from django.utils.translation import gettext as _
 
 from core.refusals import Refused
 
-from ...models import Entrant, Score, Sheet
+from ...models import Entrant, EntrantCode, Score, Sheet
 from ..scoring import parse_score, record_changes
 from .files import ImportRefused, Problem, import_limits, parse_table, read_rows
 
 SCORE_HEADERS = {
     "bib": ("编号", "bib", "number"),
+    # A blind event's paper sheets carry secret codes: its scores may name entrants by code.
+    "code": ("抽签号", "code", "secret code"),
     "judge": ("评委", "judge"),
     "criterion": ("评分项", "criterion"),
     "score": ("分数", "score"),
@@ -24,14 +26,23 @@ def import_scores(event, upload, user):
     """Scores of an event from a file: every row must name a known entrant, judge and
     criterion, the judge must be assigned and their sheet not submitted."""
     table = parse_table(
-        read_rows(upload, import_limits(max_rows=SCORE_ROWS)), SCORE_HEADERS, tuple(SCORE_HEADERS)
+        read_rows(upload, import_limits(max_rows=SCORE_ROWS)),
+        SCORE_HEADERS,
+        ("judge", "criterion", "score"),
     )
     h = table.headers
-    entrants = {e.bib: e for e in event.entrants.all()}
+    column = _entrant_column(event, h)
+    if column == "code":
+        entrants = {
+            c.code: c.entrant
+            for c in EntrantCode.objects.filter(event=event).select_related("entrant")
+        }
+    else:
+        entrants = {e.bib: e for e in event.entrants.all()}
     # Excel turns a typed "004" into the number 4: match numeric bibs by value too.
     by_number = {}
     for bib, entrant in entrants.items():
-        if bib.isdigit():
+        if column == "bib" and bib.isdigit():
             by_number.setdefault(int(bib), []).append(entrant)
     criteria = {c.name: c for c in event.criteria.all()}
     sheets = {}
@@ -42,18 +53,22 @@ def import_scores(event, upload, user):
                 sheets[key] = sheet
     problems, pending, seen = [], [], {}
     for number, values in table.rows:
-        entrant = entrants.get(values["bib"])
-        if entrant is None and values["bib"].isdigit():
-            matches = by_number.get(int(values["bib"]), [])
+        given = values[column].upper() if column == "code" else values[column]
+        entrant = entrants.get(given)
+        if entrant is None and given.isdigit():
+            matches = by_number.get(int(given), [])
             entrant = matches[0] if len(matches) == 1 else None
         criterion = criteria.get(values["criterion"])
         sheet = sheets.get(values["judge"])
         if entrant is None:
-            problems.append(
-                Problem(number, h["bib"], _("Unknown number “%(v)s”.") % {"v": values["bib"]})
+            unknown = (
+                _("Unknown code “%(v)s”.") if column == "code" else _("Unknown number “%(v)s”.")
             )
+            problems.append(Problem(number, h[column], unknown % {"v": values[column]}))
         elif entrant.status != Entrant.Status.ACTIVE:
-            problems.append(Problem(number, h["bib"], _("This entrant is absent or disqualified.")))
+            problems.append(
+                Problem(number, h[column], _("This entrant is absent or disqualified."))
+            )
         if criterion is None:
             problems.append(
                 Problem(
@@ -110,3 +125,36 @@ def import_scores(event, upload, user):
             update_fields=["points"],
         )
     return len(pending)
+
+
+def _entrant_column(event, headers):
+    """Which column names the entrants: the number (编号), or on a blind event whose codes are
+    drawn, the secret code (抽签号); one of them, not both."""
+    has_bib, has_code = "bib" in headers, "code" in headers
+    if has_bib and has_code:
+        raise ImportRefused(
+            [
+                Problem(
+                    1,
+                    f"{headers['bib']} / {headers['code']}",
+                    _("Name the entrants by number or by secret code, not both."),
+                )
+            ]
+        )
+    if has_code:
+        if not (event.hide_names and EntrantCode.objects.filter(event=event).exists()):
+            raise ImportRefused(
+                [
+                    Problem(
+                        1,
+                        headers["code"],
+                        _("This event has no secret codes: name the entrants by number."),
+                    )
+                ]
+            )
+        return "code"
+    if not has_bib:
+        raise ImportRefused(
+            [Problem(1, "编号 / bib", _("This column is missing from the header row."))]
+        )
+    return "bib"

@@ -12,9 +12,17 @@ from core.access import role_required, scoped_or_404
 from core.refusals import Refused
 from core.roles import ORGANIZER
 
-from ...forms import HallBoardForm, JudgesForm, PaperSheetForm, ReasonForm, UploadForm
+from ...forms import (
+    DrawCodesForm,
+    HallBoardForm,
+    JudgesForm,
+    PaperSheetForm,
+    ReasonForm,
+    UploadForm,
+)
 from ...models import Entrant, Event
 from ...services.certificates import certificates_of, progress
+from ...services.codes import code_summary, unsealed_codes
 from ...services.grids import completion_grid
 from ...services.imports import ImportRefused
 from ...services.publishing import open_objections, results_page_for
@@ -101,6 +109,9 @@ def event_context(request, event):
     except Refused as refusal:
         rule_problem = str(refusal)
     ranked_criteria, standings = rank_event(event) if criteria else ([], [])
+    codes = unsealed_codes(event)  # shown beside bib and name once the results are published
+    for standing in standings:
+        standing.code = codes.get(standing.entrant_id, "")
     standings_page = Paginator(standings, 100).get_page(request.GET.get("page"))
     results_page = results_page_for(event)
     out_of_date = drift(results_page, standings) if results_page else []
@@ -117,6 +128,9 @@ def event_context(request, event):
         "rule_problem": rule_problem,
         "standings": standings_page,
         "ranked_criteria": ranked_criteria,
+        "show_codes": bool(codes),
+        "codes": code_summary(event),
+        "draw_form": DrawCodesForm(),
         "results_page": results_page,
         "results_version": version_label(results_page) if results_page else "",
         "out_of_date": out_of_date,

@@ -20,6 +20,7 @@ from core.refusals import Refused
 from ...forms import ObjectionAnswerForm, ReasonForm
 from ...models import Entrant, Objection, Score
 from ...services.certificates import progress, start_batch
+from ...services.codes import blind_sheet, coded_entrants, unsealed_codes
 from ...services.publishing import (
     make_final,
     publish_correction,
@@ -94,12 +95,13 @@ def objection_answer(request, pk):
     )
 
 
-def _export_headers(criteria_names):
+def _export_headers(criteria_names, with_codes):
     return [
         str(h)
         for h in (
             _("rank"),
             _("bib"),
+            *([_("secret code")] if with_codes else []),
             pgettext("results column", "name"),
             _("unit"),
             *criteria_names,
@@ -110,23 +112,26 @@ def _export_headers(criteria_names):
     ]
 
 
-def _export_formats(criteria_names):
-    return dict.fromkeys(range(4, 5 + len(criteria_names)), spreadsheets.DECIMAL_FORMAT)
+def _export_formats(criteria_names, with_codes):
+    first = 5 if with_codes else 4
+    return dict.fromkeys(range(first, first + 1 + len(criteria_names)), spreadsheets.DECIMAL_FORMAT)
 
 
 def _unranked_label(status):
     return str(dict(Entrant.Status.choices)[status]) if status != "active" else ""
 
 
-def _draft_table(event):
+def _draft_table(event, codes):
     """The working draft: headers, rows and number formats computed from the scores now, one
-    column per criterion's result beside the total, and how a tie on the total was broken."""
+    column per criterion's result beside the total, and how a tie on the total was broken;
+    a blind event's secret codes beside the bib once publishing has unsealed them."""
     criteria, standings = rank_event(event)
     names = [c.name for c in criteria]
     rows = [
         [
             standing.rank,
             standing.bib,
+            *([codes.get(standing.entrant_id, "")] if codes else []),
             standing.name,
             standing.unit,
             *standing.results,
@@ -136,10 +141,10 @@ def _draft_table(event):
         ]
         for standing in standings
     ]
-    return _export_headers(names), rows, _export_formats(names)
+    return _export_headers(names, bool(codes)), rows, _export_formats(names, bool(codes))
 
 
-def _published_table(page):
+def _published_table(page, codes):
     """The version kept in the results page, as the public (or staff, while provisional) saw it."""
     names = list(page.criteria)
 
@@ -153,6 +158,7 @@ def _published_table(page):
             [
                 row.get("rank"),
                 row["bib"],
+                *([codes.get(row["entrant_id"], "")] if codes else []),
                 row["name"],
                 row["unit"],
                 *[number(value) for value in results[: len(names)]],
@@ -161,7 +167,7 @@ def _published_table(page):
                 row.get("tie_note", ""),
             ]
         )
-    return _export_headers(names), rows, _export_formats(names)
+    return _export_headers(names, bool(codes)), rows, _export_formats(names, bool(codes))
 
 
 @organizer_required
@@ -170,15 +176,17 @@ def export(request, pk, fmt):
     page, otherwise the working draft; the file's name and the XLSX title row say which."""
     event = event_for(request, pk)
     page = results_page_for(event) if request.GET.get("version") == "published" else None
+    # A blind event's secret codes, once unsealed by publishing: a column beside the bib.
+    codes = unsealed_codes(event)
     if request.GET.get("version") == "published" and page is None:
         return refuse(request, event, _("No results have been published for this event yet."))
     if page is not None:
-        headers, rows, formats = _published_table(page)
+        headers, rows, formats = _published_table(page, codes)
         caption = version_label(page)
         name = _("results version %(n)s") % {"n": page.version}
         fallback = f"results-{event.pk}-v{page.version}"
     else:
-        headers, rows, formats = _draft_table(event)
+        headers, rows, formats = _draft_table(event, codes)
         caption = draft_label()
         name = _("results working draft")
         fallback = f"results-{event.pk}-draft"
@@ -204,7 +212,12 @@ def print_sheets(request, pk):
     event = event_for(request, pk)
     sheets = list(event.sheets.select_related("judge").order_by("id"))
     criteria = list(event.criteria.all())
-    entrant_list = list(event.entrants.active().order_by("bib"))
+    # Handed to the judges: a blind event's sheets list the secret codes only, by code.
+    blind = blind_sheet(event)
+    if blind is None:
+        entrant_list = list(event.entrants.active().order_by("bib"))
+    else:
+        entrant_list = list(coded_entrants(event).filter(status=Entrant.Status.ACTIVE))
     scores = {}
     if request.GET.get("filled") == "1":
         for sheet_id, entrant_id, criterion_id, points in Score.objects.filter(
@@ -214,14 +227,24 @@ def print_sheets(request, pk):
     pages = []
     for sheet in sheets:
         rows = [
-            (entrant, [scores.get((sheet.pk, entrant.pk, c.pk), "") for c in criteria])
+            (
+                entrant.blind_code.code if blind else entrant.bib,
+                entrant,
+                [scores.get((sheet.pk, entrant.pk, c.pk), "") for c in criteria],
+            )
             for entrant in entrant_list
         ]
         pages.append((sheet, rows))
     return render(
         request,
         "contests/manage/print_sheets.html",
-        {"event": event, "contest": event.contest, "criteria": criteria, "pages": pages},
+        {
+            "event": event,
+            "contest": event.contest,
+            "criteria": criteria,
+            "pages": pages,
+            "blind": blind,
+        },
     )
 
 
