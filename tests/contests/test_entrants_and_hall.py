@@ -294,7 +294,7 @@ def test_the_board_shows_who_is_done_and_changes_when_scores_arrive(event):
     url = board.get_absolute_url() + "data.json"
     assert client.get(url).json()["done"] == 0
     sheets = list(event.sheets.order_by("id"))
-    fill(event, sheets[:2])
+    fill(event, sheets[:2], submit=False)
     data = client.get(url).json()
     assert data["done"] == 0 and "2/3" in data["html"]
     # the third judge enters every score of 001 (a draft): 001 is done
