@@ -23,3 +23,12 @@ def issue_certificates_task(batch_id):
     from .services.certificates import issue_batch
 
     return issue_batch(batch_id)
+
+
+@shared_task(base=OutboxTask)
+def send_objection_answer(objection_pk):
+    """Email the organizer's answer to the sender of an objection
+    (``services.objections.send_answer``), queued through core.outbox."""
+    from .services.objections import send_answer
+
+    return send_answer(objection_pk)

@@ -225,6 +225,14 @@ class ResultsPage(RoutablePageMixin, Page):
         verbose_name = _("results page")
 
     @property
+    def notice_open(self):
+        """Whether objections are taken: in public notice up to the end of its last day, whether
+        or not the hourly task has closed it yet."""
+        return self.stage == Stage.NOTICE and (
+            self.notice_until is None or timezone.localdate() <= self.notice_until
+        )
+
+    @property
     def last_correction(self):
         return self.corrections[-1] if self.corrections else None
 

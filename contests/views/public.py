@@ -12,7 +12,16 @@ from core.refusals import Refused
 
 from ..filters import ContestFilter
 from ..forms import ObjectionForm, RegistrationForm
-from ..models import ContestIndexPage, ContestPage, ContestType, Entrant, Level, ResultsPage, Stage
+from ..models import (
+    ContestIndexPage,
+    ContestPage,
+    ContestType,
+    Entrant,
+    Level,
+    Objection,
+    ResultsPage,
+    Stage,
+)
 from ..services.entrants import register as register_entrant
 
 
@@ -93,17 +102,23 @@ def register(request, contest):
 
 @page_view(ResultsPage, "results_context")
 def results_context(request, results_page):
-    """The objection form, while the results are in public notice."""
-    if results_page.stage == Stage.NOTICE:
+    """The objection form while the public notice runs; once it has ended, the objections
+    the organizers answered (without the senders' names or contacts)."""
+    if results_page.notice_open:
         return {"objection_form": ObjectionForm()}
-    return {}
+    answered = (
+        results_page.event.objections.exclude(status=Objection.Status.OPEN)
+        .exclude(answer="")
+        .order_by("created_at")
+    )
+    return {"answered_objections": list(answered[:50])}
 
 
 @page_view(ResultsPage, "objection")
 def objection(request, results_page):
     if request.method != "POST":
         return redirect(results_page.url)
-    if results_page.stage != Stage.NOTICE:
+    if not results_page.notice_open:
         # A form left open after the notice ended: say so instead of dropping it silently.
         messages.error(request, _("The public notice has ended: objections are closed."))
         context = results_page.get_context(request)

@@ -7,11 +7,9 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
-from wagtail.log_actions import log
 
 from core import spreadsheets
 from core.access import scoped_or_404
@@ -21,6 +19,8 @@ from ...forms import ObjectionAnswerForm, ReasonForm
 from ...models import Entrant, Objection, Score
 from ...services.certificates import progress, start_batch
 from ...services.codes import blind_sheet, coded_entrants, unsealed_codes
+from ...services.objections import answer as answer_objection
+from ...services.objections import email_of
 from ...services.publishing import (
     make_final,
     publish_correction,
@@ -79,12 +79,17 @@ def objection_answer(request, pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            answered = form.save(commit=False)
-            answered.answered_by = request.user
-            answered.answered_at = timezone.now()
-            answered.save()
-            log(answered, "wagtail.edit", user=request.user, data={"status": answered.status})
-            messages.success(request, _("Answer saved."))
+            answered = answer_objection(form.save(commit=False), request.user)
+            if email_of(answered):
+                messages.success(request, _("Answer saved and emailed to the sender."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Answer saved. The sender left a phone number: it shows on the results "
+                        "page once the public notice ends."
+                    ),
+                )
             return redirect("contests:event", pk=objection.event_id)
         status = 400
     return render(
