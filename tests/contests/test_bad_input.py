@@ -405,3 +405,32 @@ def test_forms_posted_with_no_field_name_what_is_missing(client, contest, organi
     assert contest.events.count() == 1
     objection.refresh_from_db()
     assert objection.answered_at is None
+
+
+def test_a_minimum_total_nobody_can_reach_is_refused_on_the_scheme_page(client, contest, organizer):
+    event, _sheets = ready_event(contest)  # 实操 100 × 0.7 + 理论 100 × 0.3: at most 100
+    client.force_login(organizer)
+    url = f"/app/contests/manage/event/{event.pk}/scheme/"
+    response = client.post(url, scheme_post(event, **{"event-minimum_total": "100.01"}))
+    assert response.status_code == 400
+    assert "高于评分项可得的最高总分（100.00）" in response.content.decode()
+    event.refresh_from_db()
+    assert event.minimum_total is None
+    assert client.post(url, scheme_post(event, **{"event-minimum_total": "100"})).status_code == 302
+
+
+def test_an_imported_scheme_with_a_repeated_tie_break_or_an_unreachable_minimum_is_refused(
+    client, contest, organizer
+):
+    event = EventFactory(contest=contest, name="数控车", minimum_total=Decimal("90"))
+    client.force_login(organizer)
+    repeated = "评分项,满分,权重,同分比较\n实操,60,1,1\n理论,40,1,1\n"
+    response = scheme_import(client, event, csv_file(repeated, "scheme.csv"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "同分比较顺序 1 也在第 2 行" in html
+    low = "评分项,满分,权重\n实操,50,1\n理论,30,1\n"
+    response = scheme_import(client, event, csv_file(low, "scheme.csv"))
+    assert response.status_code == 400
+    assert "高于评分项可得的最高总分（80.00）" in response.content.decode()
+    assert not event.criteria.exists()

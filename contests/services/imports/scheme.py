@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ...models import AwardTier, Criterion, Score
+from ..scheme import minimum_total_problem
 from .files import ImportRefused, Problem, parse_table, read_rows
 
 SCHEME_HEADERS = {
@@ -44,7 +45,7 @@ def import_scheme(event, upload):
     """Replace an event's criteria from a file (评分项, 满分, 权重, 类型, 同分比较)."""
     table = parse_table(read_rows(upload), SCHEME_HEADERS, ("criterion", "maximum"))
     h = table.headers
-    problems, pending, names = [], [], {}
+    problems, pending, names, tie_break_rows = [], [], {}, {}
     for position, (number, values) in enumerate(table.rows):
         name = values["criterion"]
         if not name or len(name) > 100:
@@ -90,6 +91,16 @@ def import_scheme(event, upload):
                 order = None
             if order is not None and 1 <= order <= 100:
                 tie_break = int(order)
+                if tie_break in tie_break_rows:
+                    problems.append(
+                        Problem(
+                            number,
+                            h["tie_break"],
+                            _("Tie-break order %(n)s is also on row %(other)s.")
+                            % {"n": tie_break, "other": tie_break_rows[tie_break]},
+                        )
+                    )
+                tie_break_rows.setdefault(tie_break, number)
             else:
                 problems.append(Problem(number, h["tie_break"], _("A whole number from 1.")))
         pending.append(
@@ -103,6 +114,9 @@ def import_scheme(event, upload):
                 tie_break=tie_break,
             )
         )
+    problem = minimum_total_problem(event.minimum_total, pending) if not problems else None
+    if problem:
+        problems.append(Problem(None, h["maximum"], problem))
     if problems:
         raise ImportRefused(problems)
     replace_criteria(event, pending)

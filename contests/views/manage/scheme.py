@@ -10,6 +10,7 @@ from wagtail.log_actions import log
 from ...forms import AwardTierFormSet, CopySchemeForm, CriterionFormSet, EventForm, UploadForm
 from ...models import Event, Score
 from ...services.imports import ImportRefused, copy_scheme, import_scheme
+from ...services.scheme import minimum_total_problem
 from .base import event_for, organizer_required, upload
 
 
@@ -32,7 +33,12 @@ def scheme(request, pk):
         if locked and criteria_posted and criteria.has_changed():
             messages.error(request, _("Scores exist already: criteria cannot change."))
             status = 400
-        elif form.is_valid() and tiers.is_valid() and (locked or criteria.is_valid()):
+        elif (
+            form.is_valid()
+            and tiers.is_valid()
+            and (locked or criteria.is_valid())
+            and _minimum_reachable(event, form, criteria, locked)
+        ):
             try:
                 _save_scheme(event, form, criteria, tiers, locked)
             except IntegrityError:
@@ -51,6 +57,25 @@ def scheme(request, pk):
     return _render_scheme(
         request, event, form, criteria, tiers, copy_form, locked=locked, status=status
     )
+
+
+def _minimum_reachable(event, form, criteria, locked):
+    """False, with the message beside the field, when the minimum total for an award is above
+    the highest total the criteria (as they will be saved) allow."""
+    if locked:
+        kept = list(event.criteria.all())
+    else:
+        kept = [
+            f.instance
+            for f in criteria.forms
+            if f.has_changed() or f.instance.pk
+            if not (criteria.can_delete and criteria._should_delete_form(f))
+        ]
+    problem = minimum_total_problem(form.cleaned_data.get("minimum_total"), kept)
+    if problem:
+        form.add_error("minimum_total", problem)
+        return False
+    return True
 
 
 def _save_scheme(event, form, criteria, tiers, locked):
