@@ -14,6 +14,7 @@ from core.photos import photo_input_attrs
 from core.refusals import Refused
 
 from .models import Competency, EntryCompetency, LogEntry, Pairing, PortfolioItem
+from .models.competencies import SkillLevel
 from .services.logbook import MAX_SKILLS_PER_ENTRY, check_entry_rules
 from .services.photos import MAX_PHOTOS_PER_ENTRY, check_photo_count, clean_photo
 
@@ -251,6 +252,17 @@ class ConfirmForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What did you learn, what was hard, what will you practise next?"),
+    )
+
+
+class CompleteForm(forms.Form):
+    reached_level = forms.TypedChoiceField(
+        label=_("Skill level reached"),
+        choices=SkillLevel.choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("The level the certificate states: the one the apprentice reached."),
     )
 
 

@@ -219,7 +219,8 @@ def _complete_demo_pairings(ctx, pairings, plans, competencies, entries, entry_m
             continue
         pairing.status = Pairing.Status.COMPLETED
         pairing.completed_on = last_entry.date + datetime.timedelta(days=3)
-        pairing.hours_logged = hours
+        pairing.hours_logged = pairing.hours_confirmed = hours
+        pairing.reached_level = pairing.target_level
         pairing.certificate = issue_pairing_certificate(pairing, issued_on=pairing.completed_on)
         pairing.save()
 

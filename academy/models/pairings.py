@@ -57,6 +57,11 @@ class PairingQuerySet(models.QuerySet):
                 Value(Decimal("0")),
                 output_field=DecimalField(max_digits=8, decimal_places=2),
             ),
+            hours_confirmed=Coalesce(
+                Sum("entries__hours", filter=Q(entries__confirmed_at__isnull=False)),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=8, decimal_places=2),
+            ),
             last_entry_on=Max("entries__date"),
             entry_count=Count("entries"),
             unconfirmed_count=Count("entries", filter=Q(entries__confirmed_at__isnull=True)),
@@ -119,6 +124,9 @@ class Pairing(models.Model):
     )
     target_level = models.PositiveSmallIntegerField(
         _("target skill level"), choices=SkillLevel.choices
+    )
+    reached_level = models.PositiveSmallIntegerField(
+        _("skill level reached"), choices=SkillLevel.choices, null=True, blank=True
     )
     competencies = models.ManyToManyField(
         Competency,
@@ -247,7 +255,9 @@ class Pairing(models.Model):
 
     @property
     def targets_met(self):
-        hours = self._annotation("hours_logged", Decimal("0")) or Decimal("0")
+        """Confirmed hours at the target and every competency reached: hours the apprentice
+        has not confirmed do not count toward completion."""
+        hours = self._annotation("hours_confirmed", Decimal("0")) or Decimal("0")
         return hours >= self.target_hours and self._annotation(
             "competencies_reached"
         ) >= self._annotation("competencies_total")

@@ -11,7 +11,8 @@ from core.certificates import issue_certificate
 from core.models import Certificate
 from core.refusals import Refused
 
-from ..models import Pairing
+from ..models import EntryCompetency, Pairing
+from ..models.competencies import SkillLevel
 
 
 def pairing_with_totals(pk):
@@ -23,8 +24,9 @@ def pairing_with_totals(pk):
 
 
 @transaction.atomic
-def complete_pairing(pairing, user):
-    """The manager completes a pairing whose targets are met; its certificate is issued."""
+def complete_pairing(pairing, user, reached_level=None):
+    """The manager completes a pairing whose targets are met (confirmed hours, every
+    competency), recording the skill level reached; its certificate is issued."""
     if not roles.is_manager(user):
         raise PermissionDenied
     Pairing.objects.select_for_update().filter(pk=pairing.pk).first()
@@ -36,11 +38,11 @@ def complete_pairing(pairing, user):
     if not pairing.targets_met:
         raise Refused(
             _(
-                "Targets not met yet: %(hours)s of %(target)s hours, "
+                "Targets not met yet: %(hours)s of %(target)s confirmed hours, "
                 "%(reached)d of %(total)d competencies reached."
             )
             % {
-                "hours": pairing.hours_logged,
+                "hours": pairing.hours_confirmed,
                 "target": pairing.target_hours,
                 "reached": pairing.competencies_reached,
                 "total": pairing.competencies_total,
@@ -48,21 +50,48 @@ def complete_pairing(pairing, user):
         )
     pairing.status = Pairing.Status.COMPLETED
     pairing.completed_on = timezone.localdate()
+    pairing.reached_level = reached_level or pairing.target_level
     pairing.certificate = issue_pairing_certificate(pairing)
-    pairing.save(update_fields=["status", "completed_on", "certificate"])
+    pairing.save(update_fields=["status", "completed_on", "reached_level", "certificate"])
     log(pairing, "academy.complete_pairing", user=user)
     return pairing
 
 
+def reached_competencies(pairing):
+    """The names of the pairing's competencies rated reached in a confirmed entry."""
+    return list(
+        pairing.competencies.filter(
+            entry_ratings__entry__pairing=pairing,
+            entry_ratings__entry__confirmed_at__isnull=False,
+            entry_ratings__rating=EntryCompetency.Rating.REACHED,
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def unconfirmed_entries(pairing, limit=50):
+    """The entries the apprentice has not confirmed, oldest first: their hours do not count."""
+    return pairing.entries.filter(confirmed_at__isnull=True).order_by("date", "pk")[:limit]
+
+
 def issue_pairing_certificate(pairing, issued_on=None):
-    """The apprenticeship certificate, in Chinese, rendered by a Celery task."""
+    """The apprenticeship certificate, in Chinese, rendered by a Celery task: the level and
+    the competencies reached, and the confirmed hours."""
+    level = pairing.reached_level or pairing.target_level
+    competencies = reached_competencies(pairing)
     with translation.override("zh-hans"):
         details = "\n".join(
             [
                 _("Mentor: %(name)s") % {"name": pairing.mentor_name},
-                _("Trade: %(trade)s · %(hours)s hours of logged training")
-                % {"trade": pairing.trade.name, "hours": pairing.hours_logged},
-                _("Target level: %(level)s") % {"level": pairing.get_target_level_display()},
+                _("Trade: %(trade)s · %(hours)s confirmed hours of training")
+                % {
+                    "trade": pairing.trade.name,
+                    "hours": getattr(pairing, "hours_confirmed", pairing.hours_logged),
+                },
+                _("Level reached: %(level)s") % {"level": SkillLevel(level).label},
+                _("Competencies reached: %(names)s") % {"names": "、".join(competencies)},
                 _("%(start)s to %(end)s")
                 % {
                     "start": pairing.start.isoformat(),

@@ -12,11 +12,11 @@ from core.refusals import Refused
 from core.roles import APPRENTICE, MENTOR, is_manager
 
 from ..filters import EntryFilter
-from ..forms import PublicityForm, StatusForm
+from ..forms import CompleteForm, PublicityForm, StatusForm
 from ..models import EvidencePhoto, Pairing
 from ..pagination import paginate
 from ..services.access import is_apprentice_of, is_mentor_of
-from ..services.completion import complete_pairing
+from ..services.completion import complete_pairing, unconfirmed_entries
 from ..services.pairings import change_status, set_publicity
 from ..services.progress import competency_map, hours_series, skills_series
 from .common import pairing_rows, refused
@@ -159,9 +159,17 @@ def pairing_complete(request, pk):
         messages.info(request, _("This pairing is already completed."))
         return redirect(pairing)
     status, error = 200, None
+    form = CompleteForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reached_level": pairing.target_level},
+    )
     if request.method == "POST":
         try:
-            pairing = complete_pairing(pairing, request.user)
+            if not form.is_valid():
+                raise Refused(_("Choose the skill level the apprentice reached."))
+            pairing = complete_pairing(
+                pairing, request.user, reached_level=form.cleaned_data["reached_level"]
+            )
         except Refused as refusal:
             error, status = refusal.message, refusal.status
         else:
@@ -174,6 +182,11 @@ def pairing_complete(request, pk):
     return render(
         request,
         "academy/pairing_complete.html",
-        {"pairing": pairing, "error": error},
+        {
+            "pairing": pairing,
+            "error": error,
+            "form": form,
+            "unconfirmed": unconfirmed_entries(pairing),
+        },
         status=status,
     )

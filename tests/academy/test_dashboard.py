@@ -29,7 +29,8 @@ def test_each_card_has_its_bar_and_flags(client, pairing):
     # Ready: 10 of 10 hours, its one competency reached, two entries still to confirm.
     ready = PairingFactory(mentor=mentor, competencies=1)
     for _ in range(2):
-        entry = LogEntryFactory(pairing=ready, hours=Decimal("5"))
+        entry = LogEntryFactory(pairing=ready, hours=Decimal("5"), confirmed_at=timezone.now())
+        LogEntryFactory(pairing=ready, hours=Decimal("1"))  # waiting: does not count
     EntryCompetency.objects.create(entry=entry, competency=ready.competencies.get(), rating=3)
     # Overdue and on break.
     late = PairingFactory(
@@ -51,7 +52,7 @@ def test_each_card_has_its_bar_and_flags(client, pairing):
     assert "90天无记录" in card and 'aria-valuenow="0"' in card
 
     card = _card(html, ready.apprentice_name)
-    assert 'aria-valuenow="100"' in card and "10 / 10学时（100%）" in card
+    assert 'aria-valuenow="100"' in card and "12 / 10学时（100%）" in card
     assert "已达标，可确认出师" in card
     assert "2条待确认" in card and f"{ready.get_absolute_url()}?show=open" in card
     assert "无记录" not in card

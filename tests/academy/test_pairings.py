@@ -121,10 +121,26 @@ def test_withdrawing_asks_first(client, pairing, manager):
 
 
 def _meet_targets(pairing):
-    entry = LogEntryFactory(pairing=pairing, hours=Decimal("10"))
+    entry = LogEntryFactory(pairing=pairing, hours=Decimal("10"), confirmed_at=timezone.now())
     EntryCompetency.objects.bulk_create(
         EntryCompetency(entry=entry, competency=c, rating=3) for c in pairing.competencies.all()
     )
+
+
+def test_unconfirmed_hours_do_not_count_and_the_completion_page_lists_them(
+    client, pairing, manager
+):
+    _meet_targets(pairing)
+    pairing.entries.update(confirmed_at=None)
+    client.force_login(manager)
+    page = client.get(reverse("academy:pairing_complete", args=[pairing.pk])).content.decode()
+    assert "尚未确认的记录" in page and "等待学徒确认" in page
+    assert "学徒已确认 0 / " in page
+    response = client.post(reverse("academy:pairing_complete", args=[pairing.pk]))
+    assert response.status_code == 400
+    assert "尚未达标：已确认 0 / 10.0 小时" in response.content.decode()
+    pairing.refresh_from_db()
+    assert pairing.status == "active" and not Certificate.objects.exists()
 
 
 def test_completion_waits_for_the_targets(client, pairing, manager):
@@ -146,13 +162,21 @@ def test_manager_completes_and_the_certificate_verifies(
     client.force_login(manager)
     page = client.get(reverse("academy:pairing_complete", args=[pairing.pk]))
     assert page.status_code == 200
+    assert "达到的技能等级" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("academy:pairing_complete", args=[pairing.pk]))
+        response = client.post(
+            reverse("academy:pairing_complete", args=[pairing.pk]), {"reached_level": "3"}
+        )
     assert response.status_code == 302
     pairing.refresh_from_db()
     assert pairing.status == "completed" and pairing.completed_on == timezone.localdate()
+    assert pairing.reached_level == 3
     certificate = pairing.certificate
     assert certificate.kind == Certificate.Kind.APPRENTICESHIP
+    assert "达到等级：三级" in certificate.details or "达到等级：" in certificate.details
+    reached = "、".join(sorted(pairing.competencies.values_list("name", flat=True)))
+    assert f"达成能力：{reached}" in certificate.details
+    assert "目标等级" not in certificate.details
     assert certificate.recipient_name == pairing.apprentice.first_name
     certificate.refresh_from_db()
     assert certificate.is_rendered  # the Celery task ran (eagerly in tests)
