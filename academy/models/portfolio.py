@@ -10,7 +10,9 @@ from .logbook import LogEntry
 from .pairings import Pairing
 
 
-class PortfolioItemQuerySet(models.QuerySet):
+class PairingScopedQuerySet(models.QuerySet):
+    """Rows of a pairing: a user sees those of the pairings they see."""
+
     def for_user(self, user):
         return self.filter(pairing__in=Pairing.objects.for_user(user))
 
@@ -50,7 +52,7 @@ class PortfolioItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PortfolioItemQuerySet.as_manager()
+    objects = PairingScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("portfolio item")
@@ -62,11 +64,6 @@ class PortfolioItem(models.Model):
 
     def get_file_url(self):
         return reverse("academy:portfolio_file", kwargs={"pk": self.pk})
-
-
-class ProgressReviewQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(pairing__in=Pairing.objects.for_user(user))
 
 
 class ProgressReview(models.Model):
@@ -88,7 +85,7 @@ class ProgressReview(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ProgressReviewQuerySet.as_manager()
+    objects = PairingScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progress review")

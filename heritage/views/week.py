@@ -61,6 +61,7 @@ def my_week(request):
             "next_week": monday + datetime.timedelta(days=7),
             "this_week": monday <= today < monday + datetime.timedelta(days=7),
             "can_schedule": can_schedule,
+            "is_craftsman": has_role(request.user, CRAFTSMAN),
             "count": len(sessions),
             "next_session": next_session,
         },

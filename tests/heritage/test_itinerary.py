@@ -124,3 +124,12 @@ def test_itinerary_query_count_does_not_grow(
     assert response.status_code == 200
     today = 1 if world.session.ends_at > timezone.now() else 0
     assert len(_sessions(response.content.decode())) == min(extra + today, 12)
+
+
+def test_my_week_leads_a_craftsman_to_the_itinerary_and_a_teacher_not(client, world):
+    client.force_login(world.craftsman)
+    week = client.get(reverse("heritage:my_week")).content.decode()
+    assert f'href="{reverse("heritage:itinerary")}"' in week
+    client.force_login(world.teacher)
+    week = client.get(reverse("heritage:my_week")).content.decode()
+    assert f'href="{reverse("heritage:itinerary")}"' not in week
