@@ -6,7 +6,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from . import outbox
@@ -62,10 +64,57 @@ def issue_certificate(*, source, kind, recipient_name, title, details="", issued
     return certificate
 
 
-def revoke_certificate(certificate, reason):
+REVOKE = "core.revoke_certificate"
+REISSUE = "core.reissue_certificate"
+REPLACE = "core.replace_certificate"
+
+
+class CertificateRefused(ValueError):
+    """A revocation or reissue that cannot be done; the message says why, for the user."""
+
+
+def revoke_certificate(certificate, reason, *, user=None):
+    """Revoke a valid certificate with a reason; the admin's history records who and why."""
+    from wagtail.log_actions import log
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateRefused(_("Give the reason for revoking the certificate."))
+    if not certificate.is_valid:
+        raise CertificateRefused(_("This certificate is already revoked."))
     certificate.revoked_at = timezone.now()
-    certificate.revoked_reason = reason
+    certificate.revoked_reason = reason[: Certificate._meta.get_field("revoked_reason").max_length]
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    log(certificate, REVOKE, user=user, data={"reason": certificate.revoked_reason})
+
+
+@transaction.atomic
+def reissue_certificate(certificate, reason, *, user=None):
+    """Revoke a certificate and issue a new one for the same source with the same content and a
+    new code; the old one's verification page points to the new one. Returns the new one."""
+    from wagtail.log_actions import log
+
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    revoke_certificate(certificate, reason, user=user)
+    new = Certificate.objects.create(
+        kind=certificate.kind,
+        recipient_name=certificate.recipient_name,
+        title=certificate.title,
+        details=certificate.details,
+        issued_on=timezone.localdate(),
+        issuer=certificate.issuer,
+        source_type=certificate.source_type,
+        source_id=certificate.source_id,
+    )
+    certificate.replaced_by = new
+    certificate.save(update_fields=["replaced_by"])
+    from .tasks import render_certificate_task
+
+    outbox.enqueue(render_certificate_task, new.pk)
+    data = {"reason": certificate.revoked_reason, "old": certificate.code, "new": new.code}
+    log(certificate, REISSUE, user=user, data=data)
+    log(new, REPLACE, user=user, data=data)
+    return new
 
 
 def _scope_rows(model, user):
