@@ -164,3 +164,35 @@ def test_reissuing_revokes_and_issues_the_same_content_under_a_new_code(
     assert "撤销" in public and "姓名有误，重新打印" in public
     assert f"/verify/{new.code}/" in public
     assert "证书有效" in Client().get(f"/verify/{new.code}/").content.decode()
+
+
+def test_the_served_pdf_carries_real_text_with_the_font_embedded(
+    site_tree, user_factory, django_capture_on_commit_callbacks, tmp_path
+):
+    import shutil
+    import subprocess
+
+    from core.certificates import issue_certificate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issue_certificate(
+            source=user_factory(username="apprentice-pdf"),
+            kind=Certificate.Kind.APPRENTICESHIP,
+            recipient_name="钱一鸣",
+            title="师徒结对结业证书",
+            details="数控车工 · 120 小时",
+        )
+    response = Client().get(f"/verify/{certificate.code}/certificate.pdf")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(body)
+    text = subprocess.run(
+        [shutil.which("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "钱一鸣" in text and "师徒结对结业证书" in text and "数控车工" in text
+    assert certificate.code in text and f"/verify/{certificate.code}/" in text
+    fonts = subprocess.run(
+        [shutil.which("pdffonts"), str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # every font embedded
