@@ -220,8 +220,19 @@ class CertificateViewSet(ScopedSnippetViewSet):
     def reissue_view(self):
         return ReissueView.as_view(viewset=self)
 
+    # A certificate is never added, edited, copied or deleted here: those screens do not exist.
+    copy_view_enabled = False
+    WITHOUT = ("add", "edit", "delete")
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in self.WITHOUT:
+            view_kwargs[f"{name}_url_name"] = None
+        return view_kwargs
+
     def get_urlpatterns(self):
-        return super().get_urlpatterns() + [
+        kept = [p for p in super().get_urlpatterns() if p.name not in self.WITHOUT]
+        return kept + [
             path("revoke/<int:pk>/", self.revoke_view, name="revoke"),
             path("reissue/<int:pk>/", self.reissue_view, name="reissue"),
         ]
