@@ -4,6 +4,7 @@ with a reason. A certificate's content is never edited: a correction is a reissu
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -103,8 +104,10 @@ class RevokeView(CertificateActionView):
     )
 
     def act(self, reason):
-        revoke_certificate(self.object, reason, user=self.request.user)
-        return self.object
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().get(pk=self.object.pk)
+            revoke_certificate(certificate, reason, user=self.request.user)
+        return certificate
 
     def done_message(self, result):
         return _("Certificate %(code)s revoked.") % {"code": result.code}

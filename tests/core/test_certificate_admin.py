@@ -192,3 +192,20 @@ def test_the_served_pdf_carries_real_text_with_the_font_embedded(
         [shutil.which("pdffonts"), str(path)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)  # every font embedded
+
+
+def test_the_listing_costs_the_same_queries_as_certificates_grow(site_tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = admin_client("manager")
+    index = reverse("wagtailsnippets_core_certificate:list")
+    CertificateFactory.create_batch(3)
+    client.get(index)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(index).status_code == 200
+    CertificateFactory.create_batch(30)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(index)
+    assert response.status_code == 200
+    assert len(many) <= len(few)
