@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button, HeaderButton
@@ -226,6 +227,22 @@ class CertificateViewSet(ScopedSnippetViewSet):
     # A certificate is never added, edited, copied or deleted here: those screens do not exist.
     copy_view_enabled = False
     WITHOUT = ("add", "edit", "delete")
+
+    @property
+    def url_finder_class(self):
+        viewset = self
+
+        class CertificateURLFinder(ModelAdminURLFinder):
+            """Links to a certificate (the site history, searches) open its inspect page."""
+
+            def get_edit_url(self, instance):
+                if self.user and not CertificatePolicy(Certificate).user_has_permission(
+                    self.user, "view"
+                ):
+                    return None
+                return reverse(viewset.get_url_name("inspect"), args=[instance.pk])
+
+        return CertificateURLFinder
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(**kwargs)

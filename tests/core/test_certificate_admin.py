@@ -49,6 +49,9 @@ def test_managers_list_and_inspect_certificates_with_revoke_and_reissue_buttons(
     certificate.refresh_from_db()
     assert certificate.recipient_name == "钱一鸣" and Certificate.objects.count() == 1
     assert f"{base}/edit/" not in html
+    from wagtail.admin.admin_url_finder import AdminURLFinder
+
+    assert AdminURLFinder().get_edit_url(certificate) == urls(certificate)["inspect"]
 
 
 def test_the_certificates_menu_is_in_the_managers_admin_only(site_tree):
