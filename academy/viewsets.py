@@ -15,6 +15,7 @@ from core.admin_scope import (
     ScopedSnippetChooserViewSet,
     ScopedSnippetViewSet,
 )
+from core.certificate_admin import CertificateViewSet
 
 from .forms import CompetenciesByTradeWidget, PairingAdminForm
 from .models import Pairing, Trade
@@ -134,7 +135,7 @@ class PairingViewSet(ScopedSnippetViewSet):
 
 
 class AcademyViewSetGroup(SnippetViewSetGroup):
-    items = (PairingViewSet, TradeViewSet)
+    items = (PairingViewSet, TradeViewSet, CertificateViewSet)
     menu_icon = "group"
     menu_label = _("Apprenticeships")
     menu_name = "apprenticeships"

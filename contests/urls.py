@@ -75,6 +75,16 @@ urlpatterns = [
         results.certificates_progress,
         name="certificates_progress",
     ),
+    path(
+        "manage/event/<int:pk>/certificates.zip",
+        results.certificates_zip,
+        name="certificates_zip",
+    ),
+    path(
+        "manage/event/<int:pk>/certificates.pdf",
+        results.certificates_print,
+        name="certificates_print",
+    ),
     path("manage/objections/<int:pk>/", results.objection_answer, name="objection"),
     path("hall/<str:token>/", hall.board, name="hall_board"),
     path("hall/<str:token>/data.json", hall.board_data, name="hall_board_data"),

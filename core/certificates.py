@@ -1,38 +1,28 @@
 """Issuing, rendering and revoking certificates (shared by the academy and the contests)."""
 
 from io import BytesIO
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from . import outbox
+from .fonts import font_file, pdf_font
 from .models import Certificate
 from .roles import is_manager
 
-# CJK fonts looked for in order; CERTIFICATE_FONT in the environment or settings wins.
-FONT_CANDIDATES = [
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-]
 WIDTH, HEIGHT = 1754, 1240  # A4 landscape at 150 dpi
 INK = (60, 40, 20)
 ACCENT = (170, 30, 30)
 
 
 def _font(size):
-    configured = getattr(settings, "CERTIFICATE_FONT", None)
-    for candidate in [configured, *FONT_CANDIDATES]:
-        if candidate and Path(candidate).exists():
-            return ImageFont.truetype(candidate, size)
-    return ImageFont.load_default(size)
+    path = font_file()
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
 
 def issue_certificate(*, source, kind, recipient_name, title, details="", issued_on=None):
@@ -62,10 +52,57 @@ def issue_certificate(*, source, kind, recipient_name, title, details="", issued
     return certificate
 
 
-def revoke_certificate(certificate, reason):
+REVOKE = "core.revoke_certificate"
+REISSUE = "core.reissue_certificate"
+REPLACE = "core.replace_certificate"
+
+
+class CertificateRefused(ValueError):
+    """A revocation or reissue that cannot be done; the message says why, for the user."""
+
+
+def revoke_certificate(certificate, reason, *, user=None):
+    """Revoke a valid certificate with a reason; the admin's history records who and why."""
+    from wagtail.log_actions import log
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateRefused(_("Give the reason for revoking the certificate."))
+    if not certificate.is_valid:
+        raise CertificateRefused(_("This certificate is already revoked."))
     certificate.revoked_at = timezone.now()
-    certificate.revoked_reason = reason
+    certificate.revoked_reason = reason[: Certificate._meta.get_field("revoked_reason").max_length]
     certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    log(certificate, REVOKE, user=user, data={"reason": certificate.revoked_reason})
+
+
+@transaction.atomic
+def reissue_certificate(certificate, reason, *, user=None):
+    """Revoke a certificate and issue a new one for the same source with the same content and a
+    new code; the old one's verification page points to the new one. Returns the new one."""
+    from wagtail.log_actions import log
+
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    revoke_certificate(certificate, reason, user=user)
+    new = Certificate.objects.create(
+        kind=certificate.kind,
+        recipient_name=certificate.recipient_name,
+        title=certificate.title,
+        details=certificate.details,
+        issued_on=timezone.localdate(),
+        issuer=certificate.issuer,
+        source_type=certificate.source_type,
+        source_id=certificate.source_id,
+    )
+    certificate.replaced_by = new
+    certificate.save(update_fields=["replaced_by"])
+    from .tasks import render_certificate_task
+
+    outbox.enqueue(render_certificate_task, new.pk)
+    data = {"reason": certificate.revoked_reason, "old": certificate.code, "new": new.code}
+    log(certificate, REISSUE, user=user, data=data)
+    log(new, REPLACE, user=user, data=data)
+    return new
 
 
 def _scope_rows(model, user):
@@ -102,6 +139,18 @@ def _centered(draw, y, text, font, fill=INK):
     draw.text(((WIDTH - (right - left)) / 2, y), text, font=font, fill=fill)
 
 
+def _qr_png(certificate):
+    """The QR code of the certificate's verification URL, as a PNG in memory."""
+    import segno  # only when a QR code is drawn
+
+    buffer = BytesIO()
+    segno.make(certificate.get_verification_url(), error="m").save(
+        buffer, kind="png", scale=8, border=2
+    )
+    buffer.seek(0)
+    return buffer
+
+
 def draw_certificate(certificate):
     """The certificate as a Pillow image: title, recipient, details, code and a QR code."""
     image = Image.new("RGB", (WIDTH, HEIGHT), (253, 249, 238))
@@ -121,25 +170,81 @@ def draw_certificate(certificate):
     )
     draw.text((140, HEIGHT - 140), f"验证码 {certificate.code}", font=_font(36), fill=INK)
 
-    qr_buffer = BytesIO()
-    import segno  # only when a QR code is drawn
-
-    segno.make(certificate.get_verification_url(), error="m").save(
-        qr_buffer, kind="png", scale=8, border=2
-    )
-    qr_buffer.seek(0)
-    qr = Image.open(qr_buffer).convert("RGB").resize((300, 300))
+    qr = Image.open(_qr_png(certificate)).convert("RGB").resize((300, 300))
     image.paste(qr, (WIDTH - 420, HEIGHT - 420))
     return image
 
 
+class CertificateDocument(FPDF):
+    """Certificates as PDF pages with real text (selectable, searchable, the font embedded)."""
+
+    def __init__(self):
+        super().__init__(orientation="landscape", format="A4")
+        self.set_auto_page_break(auto=False)
+        self.set_margins(0, 0, 0)
+        font = pdf_font()
+        self.add_font("cjk", fname=font[0], collection_font_number=font[1])
+
+    def _centered(self, y, text, size, color=INK):
+        self.set_font("cjk", size=size)
+        self.set_text_color(*color)
+        self.set_xy(20, y)
+        self.cell(self.w - 40, size * 0.45, text, align="C")
+
+    def add_certificate(self, certificate):
+        self.add_page()
+        self.set_title(f"{certificate.title} · {certificate.recipient_name}")
+        self.set_fill_color(253, 249, 238)
+        self.rect(0, 0, self.w, self.h, style="F")
+        self.set_draw_color(*ACCENT)
+        self.set_line_width(1.4)
+        self.rect(7, 7, self.w - 14, self.h - 14)
+        self.set_draw_color(200, 160, 90)
+        self.set_line_width(0.5)
+        self.rect(10.5, 10.5, self.w - 21, self.h - 21)
+        self._centered(26, "证  书", 54, ACCENT)
+        self._centered(56, certificate.recipient_name, 38)
+        self._centered(78, certificate.title, 26)
+        y = 96
+        for line in certificate.details.splitlines()[:5]:
+            self._centered(y, line, 18)
+            y += 10
+        self.set_text_color(*INK)
+        left = 24
+        for top, size, text in (
+            (self.h - 48, 18, certificate.issuer),
+            (self.h - 38, 16, certificate.issued_on.strftime("%Y-%m-%d")),
+            (self.h - 29, 16, f"验证码 {certificate.code}"),
+            (self.h - 21, 10, certificate.get_verification_url()),
+        ):
+            self.set_font("cjk", size=size)
+            self.set_xy(left, top)
+            self.cell(160, size * 0.45, text)
+        self.image(_qr_png(certificate), x=self.w - 71, y=self.h - 71, w=50, h=50)
+
+
+def certificates_pdf(certificates):
+    """One PDF with a page per certificate (to print), as bytes; None without a Chinese font."""
+    if pdf_font() is None:
+        return None
+    document = CertificateDocument()
+    for certificate in certificates:
+        document.add_certificate(certificate)
+    return bytes(document.output())
+
+
 def render_certificate(certificate):
-    """Write the PNG and PDF files of a certificate."""
+    """Write the PNG and PDF files of a certificate. The PDF carries the text; on a server
+    without a Chinese font it falls back to the image."""
     image = draw_certificate(certificate)
-    png, pdf = BytesIO(), BytesIO()
+    png = BytesIO()
     image.save(png, format="PNG", optimize=True)
-    image.save(pdf, format="PDF", resolution=150.0)
+    pdf = certificates_pdf([certificate])
+    if pdf is None:
+        buffer = BytesIO()
+        image.save(buffer, format="PDF", resolution=150.0)
+        pdf = buffer.getvalue()
     certificate.png.save(f"{certificate.code}.png", ContentFile(png.getvalue()), save=False)
-    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf.getvalue()), save=False)
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
     certificate.save(update_fields=["png", "pdf"])
     return certificate

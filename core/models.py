@@ -92,6 +92,14 @@ class Certificate(models.Model):
     issuer = models.CharField(_("issuer"), max_length=200, default="奉化区总工会")
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("reissued as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
     png = models.FileField(_("image"), upload_to="certificates/%Y/", blank=True)
     pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
     source_type = models.ForeignKey(

@@ -111,7 +111,11 @@ def verify_code(request, code):
     form = VerifyCertificateForm({"code": code})
     if not form.is_valid():
         return render(request, "core/verify.html", {"form": form}, status=400)
-    certificate = Certificate.objects.filter(code=form.cleaned_data["code"]).first()
+    certificate = (
+        Certificate.objects.select_related("replaced_by")
+        .filter(code=form.cleaned_data["code"])
+        .first()
+    )
     if certificate is None:
         return render(
             request,

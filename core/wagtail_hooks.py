@@ -1,10 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from . import two_factor, two_factor_views
 from .admin_scope import hide_private_media
+from .certificates import REISSUE, REPLACE, REVOKE
 from .roles import MANAGER, ORGANIZER, has_role
 from .viewsets import CalendarDayViewSet
 from .workspace import HOOK_NAME, WorkspaceItem
@@ -64,3 +66,42 @@ def two_factor_account_item(request):
 
 # The official calendar that scheduling reads; managers enter a year when it is published.
 register_snippet(CalendarDayViewSet)
+
+
+class RevokeCertificate(LogFormatter):
+    label = _("Revoke certificate")
+
+    def format_message(self, log_entry):
+        return _("Certificate revoked: %(reason)s") % {
+            "reason": (log_entry.data or {}).get("reason", "")
+        }
+
+
+class ReissueCertificate(LogFormatter):
+    label = _("Reissue certificate")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return _("Certificate %(old)s reissued as %(new)s: %(reason)s") % {
+            "old": data.get("old", ""),
+            "new": data.get("new", ""),
+            "reason": data.get("reason", ""),
+        }
+
+
+class ReplaceCertificate(LogFormatter):
+    label = _("Issue a certificate in place of another")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return _("Issued in place of certificate %(old)s: %(reason)s") % {
+            "old": data.get("old", ""),
+            "reason": data.get("reason", ""),
+        }
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    actions.register_action(REPLACE)(ReplaceCertificate)
+    actions.register_action(REVOKE)(RevokeCertificate)
+    actions.register_action(REISSUE)(ReissueCertificate)

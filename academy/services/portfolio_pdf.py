@@ -1,21 +1,17 @@
 """The printable portfolio: a PDF with real text (searchable, copyable) and the evidence as
 thumbnails, for a vocational skill-level assessment (职业技能等级认定)."""
 
-import functools
 import io
-from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
-from core.certificates import FONT_CANDIDATES
+from core.fonts import pdf_font as _font
 from core.refusals import Refused
 
 from ..models import EvidencePhoto, SkillTag
@@ -23,21 +19,6 @@ from .progress import competency_map
 
 THUMB = "fill-240x180"
 THUMBS_PER_ENTRY = 3
-
-
-@functools.cache
-def _font():
-    """A Chinese font file and, for a collection, the index of its Simplified Chinese face."""
-    configured = getattr(settings, "PDF_FONT", None) or getattr(settings, "CERTIFICATE_FONT", None)
-    for candidate in [configured, *FONT_CANDIDATES]:
-        if candidate and Path(candidate).exists():
-            if candidate.lower().endswith(".ttc"):
-                faces = TTCollection(candidate).fonts
-                names = [face["name"].getDebugName(4) or "" for face in faces]
-                index = next((i for i, name in enumerate(names) if name.endswith(" SC")), 0)
-                return candidate, index
-            return candidate, 0
-    return None
 
 
 class PortfolioDocument(FPDF):

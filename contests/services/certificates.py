@@ -4,6 +4,10 @@ The workspace view starts a batch (``start_batch``), which queues ``tasks.issue_
 through core.outbox; the task runs ``issue_batch`` here.
 """
 
+import io
+import re
+import zipfile
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -11,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import outbox
-from core.certificates import issue_certificate, revoke_certificate
+from core.certificates import (
+    certificates_pdf,
+    issue_certificate,
+    render_certificate,
+    revoke_certificate,
+)
 from core.models import Certificate
 from core.refusals import Refused
 
@@ -89,14 +98,14 @@ def reissue_after_correction(page, entrant_ids, reason):
     event, every award of the corrected results without a valid certificate gets a new one
     (dated today). Returns (revoked, issued) counts."""
     event = page.event
-    revoked = 0
+    revoked = {}
     for certificate in certificates_of(event).filter(
         source_id__in=entrant_ids, revoked_at__isnull=True
     ):
         revoke_certificate(certificate, _("Results corrected: %(reason)s") % {"reason": reason})
-        revoked += 1
+        revoked[certificate.source_id] = certificate
     if page.stage != Stage.FINAL or not certificates_of(event).exists():
-        return revoked, 0
+        return len(revoked), 0
     holders = set(
         certificates_of(event).filter(revoked_at__isnull=True).values_list("source_id", flat=True)
     )
@@ -105,8 +114,11 @@ def reissue_after_correction(page, entrant_ids, reason):
     today = timezone.localdate()
     for row in rows:
         if row["entrant_id"] in entrants:
-            _issue(page, event.contest, event, entrants[row["entrant_id"]], row, issued_on=today)
-    return revoked, len(rows)
+            new = _issue(page, event.contest, event, entrants[row["entrant_id"]], row, today)
+            old = revoked.get(row["entrant_id"])
+            if old is not None:  # its verification page points to the corrected one
+                Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
+    return len(revoked), len(rows)
 
 
 def certificates_of(event):
@@ -132,3 +144,58 @@ def progress(batch):
         "done": min(rendered, batch.total),
         "percent": 100 if not batch.total else min(100, round(100 * rendered / batch.total)),
     }
+
+
+def _safe(text):
+    """A part of a file name: no path separators or characters archives refuse."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", str(text)).strip("._") or "-"
+
+
+def downloadable(event):
+    """The valid certificates of the event's awards, in the results' order, each with its file
+    name (award-bib-name.pdf). Refused when none was issued yet."""
+    certificates = list(
+        certificates_of(event).filter(revoked_at__isnull=True).order_by("issued_on", "id")
+    )
+    if not certificates:
+        raise Refused(_("No certificate has been issued for this event yet."))
+    entrants = Entrant.objects.in_bulk([c.source_id for c in certificates])
+    page = results_page_for(event)
+    rows = {row["entrant_id"]: row for row in awarded_rows(page)} if page else {}
+    order = {entrant_id: position for position, entrant_id in enumerate(rows)}
+    certificates.sort(key=lambda c: (order.get(c.source_id, len(order)), c.pk))
+    named, used = [], set()
+    for certificate in certificates:
+        entrant = entrants.get(certificate.source_id)
+        award = rows.get(certificate.source_id, {}).get("award") or certificate.title.split()[-1]
+        bib = entrant.bib if entrant else ""
+        name = "-".join(_safe(part) for part in (award, bib, certificate.recipient_name) if part)
+        if name in used:
+            name = f"{name}-{certificate.code}"
+        used.add(name)
+        named.append((f"{name}.pdf", certificate))
+    return named
+
+
+def _pdf_bytes(certificate):
+    if not certificate.is_rendered:
+        render_certificate(certificate)
+    with certificate.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def certificates_zip(event):
+    """One ZIP with a PDF per valid certificate of the event, as bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, certificate in downloadable(event):
+            archive.writestr(name, _pdf_bytes(certificate))
+    return buffer.getvalue()
+
+
+def certificates_print(event):
+    """One PDF with a page per valid certificate of the event, to print, as bytes."""
+    pdf = certificates_pdf([certificate for _name, certificate in downloadable(event)])
+    if pdf is None:
+        raise Refused(_("No Chinese font is installed on the server for the PDF."), status=503)
+    return pdf

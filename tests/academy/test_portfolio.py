@@ -315,7 +315,6 @@ def test_the_portfolio_is_private(client, pairing, other_pairing):
 
 
 def test_without_a_chinese_font_the_pdf_is_refused_with_a_message(client, pairing, monkeypatch):
-    monkeypatch.setattr(portfolio_pdf, "FONT_CANDIDATES", [])
     monkeypatch.setattr(portfolio_pdf, "_font", lambda: None)
     client.force_login(pairing.apprentice)
     response = client.get(reverse("academy:portfolio_pdf", args=[pairing.pk]), follow=True)

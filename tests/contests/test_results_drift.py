@@ -246,7 +246,7 @@ def test_a_correction_changing_a_total_reissues_the_certificate_and_records_the_
     assert old_certificate.revoked_at is not None
     assert "复核实操分数" in old_certificate.revoked_reason
     new = Certificate.objects.get(source_id=first.pk, revoked_at__isnull=True)
-    assert new.pk != old_certificate.pk
+    assert new.pk != old_certificate.pk and old_certificate.replaced_by == new
     assert next(row["total"] for row in page.standings if row["bib"] == "001") in new.details
     unchanged = event.entrants.get(bib="002")
     assert Certificate.objects.filter(source_id=unchanged.pk).count() == 1

@@ -4,12 +4,13 @@ sheets and certificates."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core import spreadsheets
 from core.access import scoped_or_404
@@ -17,6 +18,8 @@ from core.refusals import Refused
 
 from ...forms import ObjectionAnswerForm, ReasonForm
 from ...models import Entrant, Objection, Score
+from ...services.certificates import certificates_print as certificates_print_of
+from ...services.certificates import certificates_zip as certificates_zip_of
 from ...services.certificates import progress, start_batch
 from ...services.codes import blind_sheet, coded_entrants, unsealed_codes
 from ...services.objections import answer as answer_objection
@@ -272,3 +275,43 @@ def certificates_progress(request, pk):
     if batch is None:
         return JsonResponse({"status": "none"}, status=404)
     return JsonResponse(progress(batch))
+
+
+def _download(request, pk, make, filename, content_type):
+    event = event_for(request, pk)
+    try:
+        body = make(event)
+    except Refused as refusal:
+        if refusal.status != 400:
+            raise
+        return refuse(request, event, str(refusal))
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename(event))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@organizer_required
+@require_safe
+def certificates_zip(request, pk):
+    """Every valid certificate of the event's awards, one PDF each, in a ZIP."""
+    return _download(
+        request,
+        pk,
+        certificates_zip_of,
+        lambda event: f"{event.contest.title}-{event.name}-{_('certificates')}.zip",
+        "application/zip",
+    )
+
+
+@organizer_required
+@require_safe
+def certificates_print(request, pk):
+    """Every valid certificate of the event's awards in one PDF, a page each, to print."""
+    return _download(
+        request,
+        pk,
+        certificates_print_of,
+        lambda event: f"{event.contest.title}-{event.name}-{_('certificates')}.pdf",
+        "application/pdf",
+    )
