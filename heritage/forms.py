@@ -250,7 +250,9 @@ class SeasonChoiceField(IdChoiceField):
 class RotationForm(forms.Form):
     """One season's new rotation: which season, and how many sessions each round plans."""
 
-    season = SeasonChoiceField(label=_("Season"), queryset=Season.objects.order_by("starts_on"))
+    season = SeasonChoiceField(
+        label=_("Season"), queryset=Season.objects.order_by("starts_on"), empty_label=None
+    )
     sessions_per_round = forms.IntegerField(
         label=_("Planned sessions per round"), min_value=1, max_value=60, initial=12
     )

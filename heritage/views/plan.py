@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -14,6 +15,14 @@ from ..forms import RotationForm
 from ..models import PlanEntry, Season
 from ..services.matrix import coverage_matrix
 from ..services.rotation import preview_rotation, save_rotation
+
+
+def _next_season(seasons, shown):
+    """The season the rotation form offers first: the first not started yet, else the shown."""
+    today = timezone.localdate()
+    ahead = next((s for s in seasons if s.starts_on > today), None)
+    chosen = ahead or shown
+    return chosen.pk if chosen else None
 
 
 @require_safe
@@ -44,7 +53,7 @@ def plan(request):
             "entries": entries,
             "matrix": coverage_matrix(season),
             "is_manager": is_manager(request.user),
-            "rotation_form": RotationForm(initial={"season": season.pk if season else None})
+            "rotation_form": RotationForm(initial={"season": _next_season(seasons, season)})
             if is_manager(request.user)
             else None,
         },

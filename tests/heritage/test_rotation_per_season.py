@@ -80,7 +80,7 @@ def test_the_plan_page_offers_the_season_choice_and_the_preview(client, site_tre
     client.force_login(manager)
     page = client.get(reverse("heritage:plan")).content.decode()
     assert reverse("heritage:plan_generate") in page
-    assert f'<option value="{ahead.pk}"' in page and "下一季" in page
+    assert f'<option value="{ahead.pk}" selected>' in page and "下一季" in page
 
 
 def test_the_preview_shows_the_changes_and_saves_nothing(client, site_tree):
