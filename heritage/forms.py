@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.images.fields import WagtailImageField
 from wagtail.models import Page
 
@@ -13,7 +14,7 @@ from core.photos import clean_photo, photo_input_attrs
 from core.refusals import Refused
 from core.roles import CRAFTSMAN, TEACHER
 
-from .models import AgeBand, ClassGroup, CraftPage, Kindergarten, LessonPage
+from .models import AgeBand, ClassGroup, CraftPage, Kindergarten, LessonPage, Season
 
 WEEKDAYS = [
     ("0", _("Monday")),
@@ -217,6 +218,45 @@ class MoveForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, marks=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.marks = marks
+        if marks:
+            # A roll call is taken: its marks leave the rates, so the teacher says so first.
+            self.fields["marks_leave_rates"] = forms.BooleanField(
+                label=ngettext(
+                    "Yes, %(n)d child's mark leaves the attendance rates.",
+                    "Yes, %(n)d children's marks leave the attendance rates.",
+                    marks,
+                )
+                % {"n": marks},
+                error_messages={
+                    "required": _(
+                        "This session has a roll call: confirm that its marks leave the "
+                        "attendance rates."
+                    )
+                },
+            )
+
+
+class SeasonChoiceField(IdChoiceField):
+    def label_from_instance(self, obj):
+        if obj.starts_on <= timezone.localdate():
+            return _("%(season)s (started, kept as it is)") % {"season": obj.name}
+        return obj.name
+
+
+class RotationForm(forms.Form):
+    """One season's new rotation: which season, and how many sessions each round plans."""
+
+    season = SeasonChoiceField(
+        label=_("Season"), queryset=Season.objects.order_by("starts_on"), empty_label=None
+    )
+    sessions_per_round = forms.IntegerField(
+        label=_("Planned sessions per round"), min_value=1, max_value=60, initial=12
+    )
+    digest = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 # ---------------------------------------------------------------- lesson drafts of craftsmen

@@ -32,9 +32,40 @@ def register_log_actions(actions):
             }
 
     actions.register_action("heritage.session.move", _("Move a session"), _("Session moved"))
-    actions.register_action(
-        "heritage.session.cancel", _("Cancel a session"), _("Session cancelled")
-    )
+
+    @actions.register_action("heritage.session.cancel")
+    class SessionCancelled(LogFormatter):
+        """The history names the reason and how many children's marks left the rates."""
+
+        label = _("Cancel a session")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            if not data:
+                return _("Session cancelled")
+            return _("Session cancelled (%(reason)s); %(n)d marks left the attendance rates") % {
+                "reason": data.get("reason", ""),
+                "n": data.get("marks", 0),
+            }
+
+    @actions.register_action("heritage.plan.generate")
+    class PlanGenerated(LogFormatter):
+        """The history shows what a new rotation changed in the season's plan."""
+
+        label = _("Generate a season's rotation")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _(
+                "New rotation: %(added)d entries added, %(changed)d changed, %(removed)d "
+                "removed; planned sessions %(before)d → %(after)d"
+            ) % {
+                "added": data.get("added", 0),
+                "changed": data.get("changed", 0),
+                "removed": data.get("removed", 0),
+                "before": data.get("planned_before", 0),
+                "after": data.get("planned_after", 0),
+            }
 
 
 @hooks.register(HOOK_NAME)

@@ -55,7 +55,9 @@ GROUPINGS = {
 
 
 def attendance_in_scope(user):
-    return Attendance.objects.filter(session__in=Session.objects.for_user(user))
+    """The marks a user's reports count: of sessions in their scope that are not cancelled
+    (a cancelled session's roll call stays stored but leaves the rates)."""
+    return Attendance.objects.filter(session__in=Session.objects.for_user(user).active())
 
 
 def rates_by(queryset, grouping):

@@ -153,7 +153,12 @@ def cancel_session(session, reason, user):
     session.status = Session.Status.CANCELLED
     session.change_reason = reason.strip()
     session.save(update_fields=["status", "change_reason", "updated_at"])
-    log(instance=session, action="heritage.session.cancel", user=user)
+    log(
+        instance=session,
+        action="heritage.session.cancel",
+        user=user,
+        data={"reason": session.change_reason, "marks": session.attendance.count()},
+    )
     invalidate_pages("heritage")
     return session
 

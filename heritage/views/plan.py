@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -9,9 +11,18 @@ from core.access import role_required
 from core.refusals import Refused
 from core.roles import CRAFTSMAN, MANAGER, TEACHER, is_manager
 
+from ..forms import RotationForm
 from ..models import PlanEntry, Season
 from ..services.matrix import coverage_matrix
-from ..services.rotation import apply_rotation
+from ..services.rotation import preview_rotation, save_rotation
+
+
+def _next_season(seasons, shown):
+    """The season the rotation form offers first: the first not started yet, else the shown."""
+    today = timezone.localdate()
+    ahead = next((s for s in seasons if s.starts_on > today), None)
+    chosen = ahead or shown
+    return chosen.pk if chosen else None
 
 
 @require_safe
@@ -42,6 +53,9 @@ def plan(request):
             "entries": entries,
             "matrix": coverage_matrix(season),
             "is_manager": is_manager(request.user),
+            "rotation_form": RotationForm(initial={"season": _next_season(seasons, season)})
+            if is_manager(request.user)
+            else None,
         },
     )
 
@@ -49,15 +63,36 @@ def plan(request):
 @require_POST
 @role_required(MANAGER)
 def plan_generate(request):
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Tick the box to confirm that the plan is to be replaced."))
-        return redirect("heritage:plan")
-    try:
-        count = apply_rotation()
-    except Refused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request, _("A new rotation of %(n)d plan entries is saved.") % {"n": count}
+    """One season's new rotation: first a preview of what changes (nothing saved), then,
+    with ``confirm``, the previewed plan saved for that season only."""
+    form = RotationForm(request.POST)
+    preview = None
+    if form.is_valid():
+        season = form.cleaned_data["season"]
+        per_round = form.cleaned_data["sessions_per_round"]
+        try:
+            if request.POST.get("confirm") == "yes":
+                saved = save_rotation(season, per_round, form.cleaned_data["digest"], request.user)
+                messages.success(
+                    request,
+                    _("The new plan of %(season)s is saved: %(n)d plan entries.")
+                    % {"season": season.name, "n": len(saved.entries)},
+                )
+                return redirect(reverse("heritage:plan") + f"?season={season.pk}")
+            preview = preview_rotation(season, per_round)
+        except Refused as refusal:
+            refusal.add_to(form)
+    if preview is not None:
+        form = RotationForm(
+            initial={
+                "season": preview.season.pk,
+                "sessions_per_round": preview.sessions_per_round,
+                "digest": preview.digest,
+            }
         )
-    return redirect("heritage:plan")
+    return render(
+        request,
+        "heritage/plan_preview.html",
+        {"form": form, "preview": preview},
+        status=200 if preview is not None else 400,
+    )

@@ -147,7 +147,8 @@ def session_move(request, pk):
 @role_required(TEACHER)
 def session_cancel(request, pk):
     session = session_or_404(request, pk, Session.objects.editable_by(request.user))
-    form = CancelForm(request.POST if request.method == "POST" else None)
+    marks = session.attendance.count()
+    form = CancelForm(request.POST if request.method == "POST" else None, marks=marks)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -160,5 +161,8 @@ def session_cancel(request, pk):
                 return redirect(session.get_absolute_url())
         status = 400
     return render(
-        request, "heritage/session_cancel.html", {"session": session, "form": form}, status=status
+        request,
+        "heritage/session_cancel.html",
+        {"session": session, "form": form, "marks": marks},
+        status=status,
     )

@@ -415,9 +415,13 @@ def test_manager_generates_a_rotation_teacher_cannot(client, world):
     login(client, world.teacher)
     assert client.post(reverse("heritage:plan_generate"), {"confirm": "yes"}).status_code == 403
     login(client, world.manager)
-    response = client.post(reverse("heritage:plan_generate"), {"confirm": "yes"}, follow=True)
-    # One craft and two kindergartens: refused with a message, nothing saved.
-    assert "同时出现在两个地方" in response.content.decode()
+    response = client.post(
+        reverse("heritage:plan_generate"),
+        {"season": world.season.pk, "sessions_per_round": 12, "confirm": "yes"},
+    )
+    # The world's only season has started: refused with a message, nothing saved.
+    assert response.status_code == 400
+    assert world.season.starts_on.isoformat() in response.content.decode()
     response = client.get(reverse("heritage:plan") + "?season=abc")
     assert response.status_code == 400 and "请从列表中选择一季" in response.content.decode()
     assert client.get(reverse("heritage:plan")).status_code == 200
