@@ -152,6 +152,9 @@ def test_the_panel_cannot_change_once_results_are_public(client, contest, organi
     client.force_login(organizer)
     publish(client, event, "provisional")
     publish(client, event, "notice")
+    page = event_page(client, event).content.decode()
+    assert "评委组不能再变更" in page
+    assert f'action="/app/contests/manage/event/{event.pk}/judges/"' not in page
     extra = UserFactory(username="late-judge", role="judge")
     response = client.post(
         f"/app/contests/manage/event/{event.pk}/judges/",

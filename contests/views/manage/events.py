@@ -44,7 +44,6 @@ def judges(request, pk):
             ),
         )
     with transaction.atomic():
-        current = set(event.sheets.values_list("judge_id", flat=True))
         event.sheets.filter(judge_id__in=current - chosen).delete()
         Sheet.objects.bulk_create(Sheet(event=event, judge_id=pk) for pk in chosen - current)
     messages.success(request, _("Judges saved: %(n)s assigned.") % {"n": len(chosen)})
