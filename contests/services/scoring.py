@@ -175,6 +175,7 @@ def record_changes(sheet, user, after, entrants, criteria):
         if old != points:
             changed.append(
                 {
+                    "entrant_id": entrant_id,
                     "bib": bibs.get(entrant_id, ""),
                     "criterion": names.get(criterion_id, ""),
                     "old": None if old is None else str(old),
@@ -238,6 +239,49 @@ def score_changes(sheets):
                 }
             )
     return rows
+
+
+def sheet_history(sheet, blind=False):
+    """What the judge reads on their own sheet, newest first: each unlock (who, when, why) and
+    each score changed after submission (entrant, criterion, old → new, who, when, why).
+
+    On a blind event (``blind``) changes name the entrant's secret code, never the
+    registration number."""
+    from wagtail.models import ModelLogEntry
+
+    from ..models import EntrantCode
+
+    entries = (
+        ModelLogEntry.objects.for_instance(sheet)
+        .filter(action__in=["contests.unlock_sheet", "contests.change_scores"])
+        .select_related("user")
+        .order_by("-timestamp", "-pk")
+    )
+    history, codes = [], None
+    for entry in entries[:100]:
+        data = entry.data or {}
+        changes = []
+        for change in data.get("changes", []):
+            label = change.get("bib", "")
+            if blind:
+                if codes is None:
+                    codes = dict(
+                        EntrantCode.objects.filter(event_id=sheet.event_id).values_list(
+                            "entrant_id", "code"
+                        )
+                    )
+                label = codes.get(change.get("entrant_id"), "—")
+            changes.append({**change, "label": label})
+        history.append(
+            {
+                "unlock": entry.action == "contests.unlock_sheet",
+                "by": _person(entry.user, entry.user_display_name),
+                "at": entry.timestamp,
+                "reason": data.get("reason", ""),
+                "changes": changes,
+            }
+        )
+    return history
 
 
 def submit_for_judge(sheet, user, note):

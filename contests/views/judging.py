@@ -18,7 +18,7 @@ from core.roles import JUDGE
 
 from ..models import Criterion, Entrant, Score, Sheet
 from ..services.codes import blind_sheet, coded_entrants
-from ..services.scoring import field_name, last_unlock, save_sheet, subtotal
+from ..services.scoring import field_name, last_unlock, save_sheet, sheet_history, subtotal
 
 SHEET_PAGE_SIZE = 50
 
@@ -148,6 +148,7 @@ def sheet(request, pk):
             "expected": event.entrants.active().count() * len(criteria),
             "unlocked": None if sheet.is_submitted else last_unlock(sheet),
             "blind": blind,
+            "history": sheet_history(sheet, blind=blind is not None),
         },
         status=status,
     )

@@ -112,6 +112,8 @@ def test_an_unlocked_sheet_says_who_unlocked_it_and_why(client, contest, organiz
     html = client.get(f"/en{sheet_url(sheet)}").content.decode()
     assert re.search(r"Unlocked by 明 陈 on \d{4}-\d\d-\d\d \d\d:\d\d\.", html)
     assert "Reason: 选手003的实操分录错" in html
-    # submitted again, the sheet is locked and the note goes
+    # submitted again, the sheet is locked: the note above the sheet goes, its history keeps it
     client.post(sheet_url(sheet), {**cells(event, lambda e, c: "70"), "action": "submit"})
-    assert "Unlocked by" not in client.get(f"/en{sheet_url(sheet)}").content.decode()
+    html = client.get(f"/en{sheet_url(sheet)}").content.decode()
+    assert "Unlocked by" not in html.split("<form")[0]
+    assert "Unlocked by" in html.split('id="sheet-history"')[1]
