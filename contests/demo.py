@@ -23,12 +23,14 @@ from .models import (
     Criterion,
     Entrant,
     Event,
+    Measurement,
     Objection,
     ResultsPage,
     Score,
     Sheet,
     Stage,
 )
+from .services.measuring import band_points
 from .services.publishing import ensure_results_workflow
 from .services.ranking import rank_event
 
@@ -328,6 +330,8 @@ def seed(ctx):
                 break  # demo judges have started their sheets, not finished them
             ability = (sum(map(ord, entrant.name)) % 25) / 100 + 0.62
             for criterion in criteria_by_event[sheet.event_id]:
+                if criterion.is_measured:
+                    continue
                 value = float(criterion.maximum) * ability + rng.uniform(-3, 3) + strictness
                 value = max(0.0, min(float(criterion.maximum), value))
                 scores.append(
@@ -347,6 +351,32 @@ def seed(ctx):
         )
         harsh.points = Decimal("0")
     Score.objects.bulk_create(scores, batch_size=5000)
+    # Measured criteria (a written test's mark, a compliance check) are entered once per
+    # entrant; at the contests under way the organizer has entered the first few.
+    measurements = []
+    for contest, event, _s in event_specs:
+        if special.get(contest.pk) == "open":
+            continue
+        live = event in live_events
+        for n, entrant in enumerate(entrants_by_event.get(event.pk, [])):
+            if live and n >= 3:
+                break
+            ability = (sum(map(ord, entrant.name)) % 25) / 100 + 0.62
+            for criterion in criteria_by_event[event.pk]:
+                if not criterion.is_measured:
+                    continue
+                value = float(criterion.maximum) * ability + rng.uniform(-4, 4)
+                value = Decimal(f"{max(0.0, min(float(criterion.maximum), value)):.1f}")
+                measurements.append(
+                    Measurement(
+                        criterion=criterion,
+                        entrant=entrant,
+                        value=value,
+                        points=band_points(criterion, value),
+                        entered_by=organizer,
+                    )
+                )
+    Measurement.objects.bulk_create(measurements, batch_size=5000)
     entrants_all = entrants
 
     # Results: final for 2024's contests, public notice for one; none for the others.

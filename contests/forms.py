@@ -7,6 +7,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.honeypot import HoneypotMixin
+from core.refusals import Refused
 from core.roles import JUDGE
 
 from .models import (
@@ -20,6 +21,7 @@ from .models import (
     Objection,
     Rule,
 )
+from .services.measuring import bands_text, parse_bands
 from .services.scoring import PAPER_NOTE_REQUIRED
 
 
@@ -137,9 +139,48 @@ class NewEventForm(EventForm):
 
 
 class CriterionForm(forms.ModelForm):
+    bands_text = forms.CharField(
+        label=_("Tolerance bands"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Measurement: deviation from the target = points, closest first, e.g. "
+            "“0.5=10, 1=8, 2=5”; beyond the last band scores 0. Empty: the measured value is "
+            "the score."
+        ),
+    )
+
     class Meta:
         model = Criterion
-        fields = ["name", "maximum", "weight", "kind", "tie_break"]
+        fields = ["name", "maximum", "weight", "kind", "tie_break", "target", "unit", "measured_by"]
+
+    def __init__(self, *args, judges=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measured_by"].queryset = (
+            judges if judges is not None else get_user_model().objects.none()
+        )
+        self.fields["measured_by"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance.bands:
+            self.fields["bands_text"].initial = bands_text(self.instance.bands)
+
+    def clean(self):
+        cleaned = super().clean()
+        measured = cleaned.get("kind") == Criterion.Kind.MEASUREMENT
+        text = (cleaned.get("bands_text") or "").strip()
+        bands = []
+        if text and not measured:
+            self.add_error("bands_text", _("Only a measurement criterion has bands."))
+        elif text:
+            try:
+                bands = parse_bands(text, cleaned.get("maximum"))
+            except Refused as refusal:
+                self.add_error("bands_text", refusal.message)
+        if bands and cleaned.get("target") is None:
+            self.add_error("target", _("Bands count the distance from a target: give it."))
+        if cleaned.get("measured_by") and not measured:
+            self.add_error("measured_by", _("Only a measurement is entered by one judge."))
+        self.instance.bands = bands
+        return cleaned
 
 
 class BaseCriterionFormSet(BaseInlineFormSet):
@@ -167,6 +208,12 @@ class BaseCriterionFormSet(BaseInlineFormSet):
 
     def validate_unique(self):
         """Duplicate names are reported by clean() beside the field, in the user's words."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.instance.pk:
+            kwargs["judges"] = self.instance.judges.order_by("last_name", "first_name", "id")
+        return kwargs
 
 
 CriterionFormSet = inlineformset_factory(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import hall, judging
+from .views import hall, judging, measuring
 from .views.manage import codes, contests, entrants, events, grids, results, scheme
 from .views.manage import hall as hall_manage
 
@@ -89,5 +89,6 @@ urlpatterns = [
     path("hall/<str:token>/", hall.board, name="hall_board"),
     path("hall/<str:token>/data.json", hall.board_data, name="hall_board_data"),
     path("judging/", judging.my_sheets, name="my_sheets"),
+    path("measure/event/<int:pk>/", measuring.measurements, name="measurements"),
     path("judging/sheet/<int:pk>/", judging.sheet, name="sheet"),
 ]

@@ -10,9 +10,17 @@ Models import nothing of the app's views, forms or services: page models name th
 
 from .codes import EntrantCode
 from .entrants import PHONE_PATTERN, Entrant, EntrantQuerySet
-from .events import MAX_JUDGES, AwardTier, Criterion, Event, EventQuerySet, Rule
+from .events import (
+    MAX_JUDGES,
+    AwardTier,
+    Criterion,
+    CriterionQuerySet,
+    Event,
+    EventQuerySet,
+    Rule,
+)
 from .hall import HallBoard, HallBoardQuerySet
-from .judging import Score, Sheet, SheetQuerySet
+from .judging import Measurement, Score, Sheet, SheetQuerySet
 from .pages import (
     ContestGalleryImage,
     ContestIndexPage,
@@ -40,6 +48,7 @@ __all__ = [
     "Event",
     "EventQuerySet",
     "Criterion",
+    "CriterionQuerySet",
     "AwardTier",
     "Rule",
     "MAX_JUDGES",
@@ -52,6 +61,7 @@ __all__ = [
     "Sheet",
     "SheetQuerySet",
     "Score",
+    "Measurement",
     # the venue's screen
     "HallBoard",
     "HallBoardQuerySet",

@@ -89,7 +89,21 @@ class Event(ClusterableModel):
         return f"{self.contest.title} · {self.name}"
 
 
+class CriterionQuerySet(models.QuerySet):
+    def judged(self):
+        """The criteria every judge scores on their sheet."""
+        return self.filter(kind=Criterion.Kind.JUDGEMENT)
+
+    def measured(self):
+        """The criteria measured once per entrant, not scored by each judge."""
+        return self.filter(kind=Criterion.Kind.MEASUREMENT)
+
+
 class Criterion(models.Model):
+    """A marking criterion. A judgement is scored by every judge and combined by the event's
+    rule; a measurement is entered once per entrant (by the designated judge or an organizer)
+    and scored by the criterion's tolerance bands, or taken as the score when it has none."""
+
     class Kind(models.TextChoices):
         MEASUREMENT = "measurement", _("Measurement")
         JUDGEMENT = "judgement", _("Judgement")
@@ -120,6 +134,29 @@ class Criterion(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("1 = compared first when totals tie; empty = not a tie-break."),
     )
+    target = models.DecimalField(
+        _("target value"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Measurement: the value aimed at; bands count the distance from it."),
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("For example mm."))
+    # [[deviation, points], ...] as decimal strings, closest band first: a measured value
+    # within ``deviation`` of the target scores ``points``; beyond the last band it scores 0.
+    bands = models.JSONField(_("tolerance bands"), default=list, blank=True)
+    measured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("measured by"),
+        help_text=_("Measurement: the judge who enters the values (organizers always can)."),
+    )
+
+    objects = CriterionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("criterion")
@@ -131,6 +168,14 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_measured(self):
+        return self.kind == self.Kind.MEASUREMENT
+
+    def band_list(self):
+        """The tolerance bands as (deviation, points) Decimals, closest first."""
+        return sorted((Decimal(d), Decimal(p)) for d, p in self.bands or [])
 
 
 class AwardTier(models.Model):

@@ -69,3 +69,40 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.entrant_id}/{self.criterion_id}: {self.points}"
+
+
+class Measurement(models.Model):
+    """The one measured value of a measurement criterion for an entrant, and its points."""
+
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("criterion"),
+    )
+    entrant = models.ForeignKey(
+        Entrant, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("entrant")
+    )
+    value = models.DecimalField(_("measured value"), max_digits=12, decimal_places=3)
+    # Fixed when the value is entered, from the criterion's bands (which are locked from then).
+    points = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "entrant"], name="one_measurement_per_cell"
+            ),
+            models.CheckConstraint(condition=Q(points__gte=0), name="measurement_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.entrant_id}/{self.criterion_id}: {self.value}"

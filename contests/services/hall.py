@@ -50,7 +50,7 @@ def board_state(board):
     event = board.event
     hide = event.hide_names
     sheets = list(event.sheets.order_by("id"))
-    criterion_count = event.criteria.count()
+    criterion_count = event.criteria.judged().count()
     entrants = event.entrants.active().order_by(F("order").asc(nulls_last=True), "bib")
     tiles = []
     for row in completion_grid(sheets, entrants, criterion_count):

@@ -1,9 +1,10 @@
 """Results of an event, computed in the database.
 
 The rules (issue 5):
-1. per entrant and criterion, the judges' scores combine by the event's rule: ``mean``,
+1. per entrant and judged criterion, the judges' scores combine by the event's rule: ``mean``,
    ``trimmed`` (drop one highest and one lowest, mean of the rest; needs 3+ judges) or
    ``median`` (the middle score, or the mean of the two middle scores of an even count);
+   a measurement criterion's result is the points of its one measured value (count 1);
 2. total = sum over criteria of (result × weight), kept exact, shown rounded half-up to 2 dp;
 3. rank by total, highest first; ties broken by the tie-break criteria in order (higher result
    first); still tied share a rank and the next rank skips (1, 2, 2, 4);
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.refusals import Refused
 
-from ..models import MAX_JUDGES, AwardTier, Criterion, Entrant, Rule, Sheet
+from ..models import MAX_JUDGES, AwardTier, Criterion, Entrant, Measurement, Rule, Sheet
 
 K = 27720  # lcm(1..12): every possible denominator divides it
 if any(K % n for n in range(1, MAX_JUDGES + 1)):  # pragma: no cover - a guard for edits
@@ -34,6 +35,7 @@ if any(K % n for n in range(1, MAX_JUDGES + 1)):  # pragma: no cover - a guard f
 RESULT_SCALE = 100 * K  # a criterion result × RESULT_SCALE is an integer
 TOTAL_SCALE = 100 * 1000 * K  # a total × TOTAL_SCALE is an integer
 TWO_PLACES = Decimal("0.01")
+JUDGEMENT, MEASUREMENT = Criterion.Kind.JUDGEMENT.value, Criterion.Kind.MEASUREMENT.value
 
 
 def round_half_up(value):
@@ -106,6 +108,7 @@ def _tables():
         "sheet": connection.ops.quote_name(Sheet._meta.db_table),
         "entrant": connection.ops.quote_name(Entrant._meta.db_table),
         "criterion": connection.ops.quote_name(Criterion._meta.db_table),
+        "measurement": connection.ops.quote_name(Measurement._meta.db_table),
     }
 
 
@@ -141,11 +144,20 @@ WITH points AS (
     FROM {t["score"]} s
     JOIN {t["sheet"]} sh ON sh.id = s.sheet_id
     JOIN {t["entrant"]} e ON e.id = s.entrant_id
+    JOIN {t["criterion"]} jc ON jc.id = s.criterion_id
     WHERE sh.event_id = %s AND e.event_id = %s AND e.status = 'active'
+      AND jc.kind = '{JUDGEMENT}'
 ),
 cells AS (
     SELECT entrant_id, criterion_id, {_CELL_SQL[event.rule]}
     FROM points GROUP BY entrant_id, criterion_id
+    UNION ALL
+    SELECT m.entrant_id, m.criterion_id, CAST(ROUND(m.points * 100) AS BIGINT) AS num, 1 AS den
+    FROM {t["measurement"]} m
+    JOIN {t["entrant"]} e ON e.id = m.entrant_id
+    JOIN {t["criterion"]} mc ON mc.id = m.criterion_id
+    WHERE e.event_id = %s AND mc.event_id = %s AND e.status = 'active'
+      AND mc.kind = '{MEASUREMENT}'
 ),
 scaled AS (
     SELECT cells.entrant_id, cells.criterion_id,
@@ -164,7 +176,7 @@ SELECT entrant_id, total,
        RANK() OVER (ORDER BY COALESCE(total, -1) DESC{tie_order}) AS rnk{result_select}
 FROM totals
 """  # noqa: S608
-    params = [event.pk, event.pk, *tie_break_ids, *criterion_ids, event.pk]
+    params = [event.pk, event.pk, event.pk, event.pk, *tie_break_ids, *criterion_ids, event.pk]
     return sql, params
 
 
@@ -302,7 +314,7 @@ def missing_scores(event, limit=50):
     LEFT JOIN {t["score"]} s
         ON s.entrant_id = e.id AND s.criterion_id = cr.id AND s.sheet_id = sh.id
     WHERE e.event_id = %s AND cr.event_id = %s AND sh.event_id = %s
-      AND e.status = 'active' AND s.id IS NULL
+      AND e.status = 'active' AND cr.kind = '{JUDGEMENT}' AND s.id IS NULL
     """
     params = [event.pk, event.pk, event.pk]
     with connection.cursor() as cursor:
@@ -323,12 +335,26 @@ def missing_scores(event, limit=50):
 
 
 def publishable(event):
-    """Refuse publishing when the rule cannot apply or a score is missing."""
+    """Refuse publishing when the rule cannot apply or a score or measurement is missing."""
+    from .measuring import missing_measurements, scheme_problem
+
+    if not event.criteria.exists():
+        raise Refused(_("This event has no marking criteria."))
+    for criterion in event.criteria.measured():
+        problem = scheme_problem(criterion)
+        if problem:
+            raise Refused(problem)
+    measurements = missing_measurements(event)
+    if measurements:
+        raise Refused(
+            _("%(count)s measurements are missing: enter them on the measurements page.")
+            % {"count": measurements}
+        )
+    if not event.criteria.judged().exists():
+        return True
     judge_count = event.sheets.count()
     if judge_count == 0:
         raise Refused(_("No judge is assigned to this event."))
-    if not event.criteria.exists():
-        raise Refused(_("This event has no marking criteria."))
     check_rule(event, judge_count)
     total, _rows = missing_scores(event, limit=0)
     if total:

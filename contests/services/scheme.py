@@ -1,5 +1,5 @@
 """Sanity of a marking scheme, whether typed on the scheme page or imported: an award's
-minimum total must be reachable."""
+minimum total must be reachable; and when a scheme can no longer change."""
 
 from decimal import Decimal
 
@@ -24,3 +24,13 @@ def minimum_total_problem(minimum, criteria):
             "criteria allow (%(highest)s): nobody could get an award."
         ) % {"minimum": minimum, "highest": highest}
     return None
+
+
+def scheme_locked(event):
+    """Whether scores or measurements exist: the criteria then stay as they are."""
+    from ..models import Measurement, Score
+
+    return (
+        Score.objects.filter(criterion__event=event).exists()
+        or Measurement.objects.filter(criterion__event=event).exists()
+    )

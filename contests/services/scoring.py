@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 
 from core.refusals import Refused
 
-from ..models import Entrant, Rule, Score, Sheet
+from ..models import Criterion, Entrant, Rule, Score, Sheet
 
 HUNDREDTH = Decimal("0.01")
 PAPER_NOTE_REQUIRED = gettext_lazy(
@@ -119,7 +119,7 @@ def save_sheet(sheet, data, entrants, criteria, user, submit=False, keys=None):
             Score.objects.filter(condition, sheet=sheet).delete()
         if submit:
             event = sheet.event
-            if not (event.criteria.exists() and event.entrants.active().exists()):
+            if not (event.criteria.judged().exists() and event.entrants.active().exists()):
                 transaction.set_rollback(True)
                 return 0, {
                     "__all__": _(
@@ -325,9 +325,12 @@ def submissions(sheets):
 
 def sheet_missing_count(sheet):
     event = sheet.event
-    expected = event.entrants.active().count() * event.criteria.count()
+    expected = event.entrants.active().count() * event.criteria.judged().count()
     filled = Score.objects.filter(
-        sheet=sheet, entrant__status=Entrant.Status.ACTIVE, entrant__event=event
+        sheet=sheet,
+        entrant__status=Entrant.Status.ACTIVE,
+        entrant__event=event,
+        criterion__kind=Criterion.Kind.JUDGEMENT,
     ).count()
     return max(expected - filled, 0)
 

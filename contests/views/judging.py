@@ -18,6 +18,7 @@ from core.roles import JUDGE
 
 from ..models import Criterion, Entrant, Score, Sheet
 from ..services.codes import blind_sheet, coded_entrants
+from ..services.measuring import events_to_measure
 from ..services.scoring import field_name, last_unlock, save_sheet, sheet_history, subtotal
 
 SHEET_PAGE_SIZE = 50
@@ -50,13 +51,17 @@ def my_sheets(request):
         .annotate(
             score_count=Count("scores"),
             active_entrants=_count_of(Entrant.objects.filter(status=Entrant.Status.ACTIVE)),
-            criterion_count=_count_of(Criterion.objects.all()),
+            criterion_count=_count_of(Criterion.objects.judged()),
         )
         .annotate(expected=F("active_entrants") * F("criterion_count"))
         .order_by("submitted_at", "-event__contest__starts_on", "event__name")
     )
     page = Paginator(sheets, 20).get_page(request.GET.get("page"))
-    return render(request, "contests/judging/sheets.html", {"sheets": page})
+    return render(
+        request,
+        "contests/judging/sheets.html",
+        {"sheets": page, "to_measure": list(events_to_measure(request.user)[:50])},
+    )
 
 
 @login_required
@@ -68,7 +73,7 @@ def sheet(request, pk):
         Sheet.objects.select_related("event__contest", "judge"), request.user, pk=pk
     )
     event = sheet.event
-    criteria = list(event.criteria.all())
+    criteria = list(event.criteria.judged())
     # A blind event lists only entrants holding a secret code, by code; none before the draw.
     blind = blind_sheet(event)
     if blind is None:

@@ -5,8 +5,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ...models import AwardTier, Criterion, Score
-from ..scheme import minimum_total_problem
+from core.refusals import Refused
+
+from ...models import AwardTier, Criterion
+from ..measuring import parse_bands, scheme_problem
+from ..scheme import minimum_total_problem, scheme_locked
 from .files import ImportRefused, Problem, parse_table, read_rows
 
 SCHEME_HEADERS = {
@@ -15,6 +18,9 @@ SCHEME_HEADERS = {
     "weight": ("权重", "weight"),
     "kind": ("类型", "kind"),
     "tie_break": ("同分比较", "tie-break", "tie_break"),
+    "target": ("目标值", "target"),
+    "unit": ("单位", "unit"),
+    "bands": ("公差分档", "bands"),
 }
 
 
@@ -103,17 +109,18 @@ def import_scheme(event, upload):
                 tie_break_rows.setdefault(tie_break, number)
             else:
                 problems.append(Problem(number, h["tie_break"], _("A whole number from 1.")))
-        pending.append(
-            Criterion(
-                event=event,
-                position=position,
-                name=name,
-                maximum=maximum,
-                weight=weight,
-                kind=kind or Criterion.Kind.JUDGEMENT,
-                tie_break=tie_break,
-            )
+        criterion = Criterion(
+            event=event,
+            position=position,
+            name=name,
+            maximum=maximum,
+            weight=weight,
+            kind=kind or Criterion.Kind.JUDGEMENT,
+            tie_break=tie_break,
+            unit=values.get("unit", "")[:20],
         )
+        _measurement_columns(criterion, values, number, h, problems)
+        pending.append(criterion)
     problem = minimum_total_problem(event.minimum_total, pending) if not problems else None
     if problem:
         problems.append(Problem(None, h["maximum"], problem))
@@ -123,8 +130,31 @@ def import_scheme(event, upload):
     return pending
 
 
+def _measurement_columns(criterion, values, number, h, problems):
+    """A measurement's target and tolerance bands (目标值, 公差分档 "0.5=10, 1=8")."""
+    if values.get("target"):
+        try:
+            criterion.target = _decimal(values["target"], 3)
+        except (InvalidOperation, ValueError):
+            problems.append(Problem(number, h["target"], _("A number, at most 3 decimals.")))
+    if values.get("bands"):
+        if criterion.kind != Criterion.Kind.MEASUREMENT:
+            problems.append(
+                Problem(number, h["bands"], _("Only a measurement criterion has bands."))
+            )
+            return
+        try:
+            criterion.bands = parse_bands(values["bands"], criterion.maximum)
+        except Refused as refusal:
+            problems.append(Problem(number, h["bands"], refusal.message))
+            return
+        problem = scheme_problem(criterion)
+        if problem:
+            problems.append(Problem(number, h.get("target", h["bands"]), problem))
+
+
 def replace_criteria(event, criteria):
-    if Score.objects.filter(criterion__event=event).exists():
+    if scheme_locked(event):
         raise ImportRefused(
             [Problem(None, _("Scheme"), _("Scores exist already: the scheme is locked."))]
         )
@@ -135,7 +165,7 @@ def replace_criteria(event, criteria):
 
 def copy_scheme(source, target):
     """Copy criteria, award tiers and ranking settings of a past event."""
-    if Score.objects.filter(criterion__event=target).exists():
+    if scheme_locked(target):
         raise ImportRefused(
             [Problem(None, _("Scheme"), _("Scores exist already: the scheme is locked."))]
         )
@@ -157,6 +187,9 @@ def copy_scheme(source, target):
                 weight=c.weight,
                 kind=c.kind,
                 tie_break=c.tie_break,
+                target=c.target,
+                unit=c.unit,
+                bands=c.bands,
             )
             for c in source.criteria.all()
         )

@@ -44,7 +44,7 @@ def import_scores(event, upload, user):
     for bib, entrant in entrants.items():
         if column == "bib" and bib.isdigit():
             by_number.setdefault(int(bib), []).append(entrant)
-    criteria = {c.name: c for c in event.criteria.all()}
+    criteria = {c.name: c for c in event.criteria.judged()}
     sheets = {}
     for sheet in Sheet.objects.filter(event=event).select_related("judge"):
         judge = sheet.judge

@@ -25,6 +25,7 @@ from ...services.certificates import certificates_of, progress
 from ...services.codes import code_summary, unsealed_codes
 from ...services.grids import completion_grid
 from ...services.imports import ImportRefused
+from ...services.measuring import missing_measurements
 from ...services.publishing import open_objections, results_page_for
 from ...services.ranking import check_rule, missing_scores, rank_event
 from ...services.scoring import deviations, score_changes, submissions
@@ -92,12 +93,14 @@ def event_context(request, event):
     sheets = list(
         event.sheets.select_related("judge").annotate(score_count=Count("scores")).order_by("id")
     )
-    criteria = list(event.criteria.all())
+    criteria = list(event.criteria.select_related("measured_by"))
     tiers = list(event.tiers.all())
     entrant_counts = event.entrants.aggregate(
         total=Count("id"), active=Count("id", filter=Q(status=Entrant.Status.ACTIVE))
     )
-    expected = entrant_counts["active"] * len(criteria)
+    judged = [criterion for criterion in criteria if not criterion.is_measured]
+    measured = [criterion for criterion in criteria if criterion.is_measured]
+    expected = entrant_counts["active"] * len(judged)
     submitted = submissions(sheets)
     for sheet in sheets:
         sheet.expected = expected
@@ -117,11 +120,13 @@ def event_context(request, event):
     out_of_date = drift(results_page, standings) if results_page else []
     batch = event.certificate_batches.first()
     return {
-        **completion_context(request, event, sheets, len(criteria)),
+        **completion_context(request, event, sheets, len(judged)),
         "event": event,
         "contest": event.contest,
         "sheets": sheets,
         "criteria": criteria,
+        "measured_criteria": measured,
+        "measurements_missing": missing_measurements(event) if measured else 0,
         "tiers": tiers,
         "entrant_counts": entrant_counts,
         "missing_count": missing_count,

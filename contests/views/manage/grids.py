@@ -26,7 +26,7 @@ def _chosen_criterion(request, criteria):
 @organizer_required
 def matrix(request, pk):
     event = event_for(request, pk)
-    criteria = list(event.criteria.all())
+    criteria = list(event.criteria.judged())
     criterion = _chosen_criterion(request, criteria)
     sheets = list(event.sheets.select_related("judge").order_by("id"))
     page = paginate(request, event.entrants.order_by("bib"), MATRIX_PAGE_SIZE)
@@ -52,7 +52,7 @@ def completion(request, pk):
     """The completion grid alone, as the event page's script fetches it every few seconds."""
     event = event_for(request, pk)
     sheets = list(event.sheets.order_by("id").select_related("judge"))
-    context = completion_context(request, event, sheets, event.criteria.count())
+    context = completion_context(request, event, sheets, event.criteria.judged().count())
     response = render(request, "contests/manage/completion.html", context)
     response["Cache-Control"] = "no-store"
     return response

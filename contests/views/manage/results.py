@@ -219,7 +219,7 @@ def print_sheets(request, pk):
     """Blank (or filled) score sheets, one printed page per judge."""
     event = event_for(request, pk)
     sheets = list(event.sheets.select_related("judge").order_by("id"))
-    criteria = list(event.criteria.all())
+    criteria = list(event.criteria.judged())
     # Handed to the judges: a blind event's sheets list the secret codes only, by code.
     blind = blind_sheet(event)
     if blind is None:

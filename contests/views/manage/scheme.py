@@ -8,16 +8,16 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from ...forms import AwardTierFormSet, CopySchemeForm, CriterionFormSet, EventForm, UploadForm
-from ...models import Event, Score
+from ...models import Event
 from ...services.imports import ImportRefused, copy_scheme, import_scheme
-from ...services.scheme import minimum_total_problem
+from ...services.scheme import minimum_total_problem, scheme_locked
 from .base import event_for, organizer_required, upload
 
 
 @organizer_required
 def scheme(request, pk):
     event = event_for(request, pk)
-    locked = Score.objects.filter(criterion__event=event).exists()
+    locked = scheme_locked(event)
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, instance=event, prefix="event")
     # Once scores exist the criteria are shown read-only and not posted; a stale page that
@@ -139,7 +139,7 @@ def _render_scheme(request, event, form, criteria, tiers, copy_form, *, locked, 
 def _refuse_copy(request, event, copy_form, message):
     """The scheme page again, with the copy form's error, status 400, nothing changed."""
     messages.error(request, message)
-    locked = Score.objects.filter(criterion__event=event).exists()
+    locked = scheme_locked(event)
     return _render_scheme(
         request,
         event,
