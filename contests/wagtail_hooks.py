@@ -70,6 +70,20 @@ class ChangeScores(LogFormatter):
         }
 
 
+class ChangeMeasurements(LogFormatter):
+    label = _("Change measurements")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        changes = "; ".join(
+            f"{c['bib']} {c['criterion']} {c['old']} ⇒ {c['new']}" for c in data.get("changes", [])
+        )
+        return _("Measurements changed (%(reason)s): %(changes)s") % {
+            "reason": data.get("reason", "") or "—",
+            "changes": changes,
+        }
+
+
 class CorrectResults(LogFormatter):
     label = _("Correct results")
 
@@ -86,6 +100,7 @@ def register_log_actions(actions):
     actions.register_action("contests.submit_sheet")(SubmitSheet)
     actions.register_action("contests.unlock_sheet")(UnlockSheet)
     actions.register_action("contests.change_scores")(ChangeScores)
+    actions.register_action("contests.change_measurements")(ChangeMeasurements)
     actions.register_action(
         "contests.publish_provisional",
         _("Publish provisional results"),

@@ -31,7 +31,7 @@ def plain(value):
 
 
 def _number(text):
-    text = (text or "").strip().replace("，", ".")
+    text = (text or "").strip().replace("，", ".").replace(",", ".")
     try:
         value = Decimal(text)
     except (InvalidOperation, ValueError):
