@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,10 +42,19 @@ def _base_url():
     return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
 
 
+def absolute_url(viewname, **kwargs):
+    """The Chinese (bare) address of a view on the site's public host, whatever the language
+    of the request, as the verification page's: a credential reads the same from /en/."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{_base_url()}{reverse(viewname, kwargs=kwargs)}"
+
+
+def site_url():
+    return f"{_base_url()}/"
+
+
 def issuer_id():
-    # Outside i18n_patterns' language prefix like the verification page: the Chinese, bare
-    # address, whatever the language of the request (core/urls.py, "badge_issuer").
-    return f"{_base_url()}/badges/issuer/"
+    return absolute_url("core:badge_issuer")
 
 
 def key_id():
@@ -52,12 +62,11 @@ def key_id():
 
 
 def credential_id(certificate):
-    """Beside the verification page: /verify/<code>/credential.json (core/urls.py)."""
-    return f"{certificate.get_verification_url()}credential.json"
+    return absolute_url("core:badge_credential", code=certificate.code)
 
 
 def status_id(certificate):
-    return f"{certificate.get_verification_url()}status.json"
+    return absolute_url("core:badge_status", code=certificate.code)
 
 
 def valid_from(certificate):

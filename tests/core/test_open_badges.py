@@ -1,5 +1,6 @@
 import datetime
 import json
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -8,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
 from core import open_badges
+from core.certificates import reissue_certificate, revoke_certificate
 from core.models import Certificate
 from tests.factories import CertificateFactory
 
@@ -134,3 +136,111 @@ def test_a_signing_key_that_is_not_ed25519_is_refused_by_name(settings):
     settings.OPEN_BADGES_SIGNING_KEY = "not a key"
     with pytest.raises(ImproperlyConfigured, match="OPEN_BADGES_SIGNING_KEY"):
         open_badges.signing_key()
+
+
+def _issuer_jwk(client, kid):
+    """The verifier's path: the key the token's kid names, from the issuer profile."""
+    profile = client.get(urlsplit(kid).path).json()
+    assert profile["type"] == ["Profile"]
+    (method,) = [m for m in profile["verificationMethod"] if m["id"] == kid]
+    return method["publicKeyJwk"]
+
+
+def test_the_credential_downloads_as_json_ld(client, site_tree):
+    certificate = CertificateFactory()
+    response = client.get(f"/verify/{certificate.code}/credential.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/ld+json")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="open-badge-{certificate.code}.json"'
+    )
+    assert response["Access-Control-Allow-Origin"] == "*"
+    credential = json.loads(response.content)
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["credentialSubject"]["name"] == "钱一鸣"
+    assert credential["name"] == "一等奖"
+    # Its id is where it is served; the same credential from the English pages.
+    assert urlsplit(credential["id"]).path == f"/verify/{certificate.code}/credential.json"
+    english = client.get(f"/en/verify/{certificate.code}/credential.json")
+    assert json.loads(english.content) == credential
+
+
+def test_the_signed_download_verifies_against_the_issuer_profile(client, site_tree):
+    certificate = CertificateFactory()
+    response = client.get(f"/verify/{certificate.code}/credential.jwt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vc+jwt"
+    token = response.content.decode()
+    jwk = _issuer_jwk(client, jwt.get_unverified_header(token)["kid"])
+    claims = _verify(token, jwk)
+    assert claims["vc"]["credentialSubject"]["name"] == "钱一鸣"
+    assert claims["vc"] == client.get(f"/verify/{certificate.code}/credential.json").json()
+
+    header, payload, signature = token.split(".")
+    middle = len(payload) // 2
+    swapped = "B" if payload[middle] == "A" else "A"
+    tampered = payload[:middle] + swapped + payload[middle + 1 :]
+    with pytest.raises(jwt.InvalidSignatureError):
+        _verify(f"{header}.{tampered}.{signature}", jwk)
+
+
+def test_the_issuer_profile_publishes_the_configured_key(client, site_tree, settings):
+    derived = client.get("/badges/issuer/").json()["verificationMethod"][0]["publicKeyJwk"]
+    key = Ed25519PrivateKey.generate()
+    settings.OPEN_BADGES_SIGNING_KEY = _pem(key)
+    profile = client.get("/badges/issuer/").json()
+    jwk = profile["verificationMethod"][0]["publicKeyJwk"]
+    assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519"
+    assert jwk["x"] != derived["x"]
+    assert jwt.PyJWK(jwk).key.public_bytes_raw() == key.public_key().public_bytes_raw()
+    certificate = CertificateFactory()
+    token = client.get(f"/verify/{certificate.code}/credential.jwt").content.decode()
+    assert _verify(token, jwk)["jti"].endswith(f"/verify/{certificate.code}/credential.json")
+
+
+def test_a_valid_certificate_status_says_it_stands(client, site_tree):
+    certificate = CertificateFactory()
+    response = client.get(f"/verify/{certificate.code}/status.json")
+    assert response.status_code == 200
+    status = response.json()
+    assert status["revoked"] is False
+    assert status["revokedCredentials"] == []
+    assert status["replaced_by"] is None
+
+
+def test_a_revoked_certificate_keeps_its_credential_and_its_status_says_why(client, site_tree):
+    certificate = CertificateFactory()
+    new = reissue_certificate(certificate, "成绩更正")
+    response = client.get(f"/verify/{certificate.code}/status.json")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-cache"
+    status = response.json()
+    assert status["revoked"] is True
+    assert status["reason"] == "成绩更正"
+    assert status["replaced_by"] == new.code
+    assert status["revokedCredentials"] == [
+        {"id": open_badges.credential_id(certificate), "revocationReason": "成绩更正"}
+    ]
+    assert client.get(f"/verify/{certificate.code}/credential.json").status_code == 200
+    token = client.get(f"/verify/{certificate.code}/credential.jwt").content.decode()
+    assert _verify(token, open_badges.public_jwk())["sub"] == certificate.code
+
+
+def test_revoking_without_a_new_certificate_names_no_replacement(client, site_tree):
+    certificate = CertificateFactory()
+    revoke_certificate(certificate, "证书信息有误")
+    status = client.get(f"/verify/{certificate.code}/status.json").json()
+    assert (status["revoked"], status["reason"], status["replaced_by"]) == (
+        True,
+        "证书信息有误",
+        None,
+    )
+
+
+@pytest.mark.parametrize("suffix", ["credential.json", "credential.jwt", "status.json"])
+@pytest.mark.parametrize("code", ["ABCDEFGHJK", "abc%21", "x" * 40])
+def test_unknown_or_malformed_codes_are_404(client, site_tree, suffix, code):
+    CertificateFactory()
+    response = client.get(f"/verify/{code}/{suffix}")
+    assert response.status_code == 404
+    assert response.json() == {"error": "没有此验证码的证书"}
