@@ -244,3 +244,28 @@ def test_unknown_or_malformed_codes_are_404(client, site_tree, suffix, code):
     response = client.get(f"/verify/{code}/{suffix}")
     assert response.status_code == 404
     assert response.json() == {"error": "没有此验证码的证书"}
+
+
+def test_the_verify_page_offers_the_open_badge_downloads(client, site_tree):
+    certificate = CertificateFactory()
+    html = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert "下载开放徽章" in html
+    assert f'href="/verify/{certificate.code}/credential.json"' in html
+    assert f'href="/verify/{certificate.code}/credential.jwt"' in html
+    english = client.get(f"/en/verify/{certificate.code}/").content.decode()
+    assert "Download as Open Badge" in english
+
+
+def test_a_revoked_certificate_page_offers_no_open_badge(client, site_tree):
+    certificate = CertificateFactory()
+    revoke_certificate(certificate, "成绩更正")
+    html = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert "credential.json" not in html
+    assert "下载开放徽章" not in html
+
+
+def test_the_credential_criteria_are_in_chinese_from_any_page(client, site_tree):
+    certificate = CertificateFactory()
+    credential = client.get(f"/en/verify/{certificate.code}/credential.json").json()
+    narrative = credential["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    assert narrative.startswith("在技能竞赛中获奖")
