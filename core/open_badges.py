@@ -9,18 +9,15 @@ the public half is published in the issuer profile (``badges/issuer/``).
 
 import base64
 import datetime
-import functools
 
 import jwt
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import badge_keys
 from .models import Certificate
 
 CONTEXT = [
@@ -28,9 +25,6 @@ CONTEXT = [
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 KEY_FRAGMENT = "#key-1"
-# Changing this string changes every derived key (and so invalidates every JWT already
-# handed out): it names the purpose, so the same SECRET_KEY never yields this key elsewhere.
-HKDF_INFO = b"jiangxin open-badges ed25519 signing key v1"
 
 ACHIEVEMENT_TYPES = {
     Certificate.Kind.APPRENTICESHIP: "Certificate",
@@ -137,30 +131,9 @@ def build_credential(certificate):
         }
 
 
-@functools.lru_cache(maxsize=4)
-def _load_key(pem, secret_key):
-    if pem:
-        # An environment variable often holds the PEM on one line with literal \n.
-        text = pem.replace("\\n", "\n").strip().encode()
-        try:
-            key = serialization.load_pem_private_key(text, password=None)
-        except (ValueError, TypeError) as error:
-            raise ImproperlyConfigured(
-                "OPEN_BADGES_SIGNING_KEY must be an unencrypted private key in PEM."
-            ) from error
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ImproperlyConfigured("OPEN_BADGES_SIGNING_KEY must be an Ed25519 key.")
-        return key
-    if not secret_key:
-        raise ImproperlyConfigured("Signing Open Badges needs SECRET_KEY or a signing key.")
-    seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=HKDF_INFO).derive(
-        secret_key.encode()
-    )
-    return Ed25519PrivateKey.from_private_bytes(seed)
-
-
 def signing_key():
-    return _load_key(getattr(settings, "OPEN_BADGES_SIGNING_KEY", "") or "", settings.SECRET_KEY)
+    pem = getattr(settings, "OPEN_BADGES_SIGNING_KEY", "") or ""
+    return badge_keys.signing_key(pem, settings.SECRET_KEY)
 
 
 def public_jwk():

@@ -269,3 +269,14 @@ def test_the_credential_criteria_are_in_chinese_from_any_page(client, site_tree)
     credential = client.get(f"/en/verify/{certificate.code}/credential.json").json()
     narrative = credential["credentialSubject"]["achievement"]["criteria"]["narrative"]
     assert narrative.startswith("在技能竞赛中获奖")
+
+
+def test_production_refuses_to_start_with_a_signing_key_it_cannot_use(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tests.core.production_settings import load
+
+    with pytest.raises(ImproperlyConfigured, match="OPEN_BADGES_SIGNING_KEY must be an Ed25519"):
+        load(monkeypatch, OPEN_BADGES_SIGNING_KEY=_pem(generate_private_key(65537, 2048)))
+    production = load(monkeypatch, OPEN_BADGES_SIGNING_KEY=_pem(Ed25519PrivateKey.generate()))
+    assert production.OPEN_BADGES_SIGNING_KEY.startswith("-----BEGIN PRIVATE KEY-----")
