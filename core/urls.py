@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import badge_views, views
 
 app_name = "core"
 
@@ -23,4 +23,17 @@ urlpatterns = [
         {"kind": "pdf"},
         name="certificate_pdf",
     ),
+    # Open Badges 3.0 (core.badge_views); the credentials' ids are these addresses.
+    path(
+        "verify/<str:code>/credential.json",
+        badge_views.credential_json,
+        name="badge_credential",
+    ),
+    path(
+        "verify/<str:code>/credential.jwt",
+        badge_views.credential_jwt,
+        name="badge_credential_jwt",
+    ),
+    path("verify/<str:code>/status.json", badge_views.credential_status, name="badge_status"),
+    path("badges/issuer/", badge_views.issuer, name="badge_issuer"),
 ]

@@ -240,6 +240,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # A CJK font file for certificates; common system fonts are found without it.
 CERTIFICATE_FONT = env("CERTIFICATE_FONT") or None
+# Certificates download as Open Badges 3.0 credentials signed with this Ed25519 private key
+# (PEM; "\n" for line breaks on one line). Unset: a key derived from SECRET_KEY (core.open_badges).
+OPEN_BADGES_SIGNING_KEY = env("OPEN_BADGES_SIGNING_KEY", "")
 
 # Uploads larger than this are refused with a message by the forms that accept files, and a
 # stored photo (once cleaned and made smaller) never weighs more.

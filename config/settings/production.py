@@ -38,6 +38,13 @@ def _problems():
     sender = env("DJANGO_DEFAULT_FROM_EMAIL", "")
     if sender and "@" not in parseaddr(sender)[1]:
         problems.append(f"DJANGO_DEFAULT_FROM_EMAIL must be an email address, not {sender!r}")
+    if env("OPEN_BADGES_SIGNING_KEY"):
+        from core.badge_keys import parse_pem
+
+        try:
+            parse_pem(env("OPEN_BADGES_SIGNING_KEY"))
+        except ImproperlyConfigured as error:
+            problems.append(str(error))
     return problems
 
 
