@@ -15,3 +15,9 @@ def flag_stale_pairings():
 def send_logbook_notice(kind, entry_pk, reason=""):
     """Email the other side of a pairing about an entry (``academy.services.notices``)."""
     return notices.send_notice(kind, entry_pk, reason)
+
+
+@shared_task(base=OutboxTask)
+def send_logbook_wecom(kind, entry_pk, reason=""):
+    """The same notice as a WeCom app message, to a person who entered their WeCom userid."""
+    return notices.send_wecom_notice(kind, entry_pk, reason)

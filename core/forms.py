@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CODE_ALPHABET
+from .models import CODE_ALPHABET, wecom_userid_validator
 
 
 class VerifyCertificateForm(forms.Form):
@@ -45,4 +45,22 @@ class SearchForm(forms.Form):
         label=_("Search for"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "maxlength": 50, "enterkeyhint": "search"}),
+    )
+
+
+class WeComAccountForm(forms.Form):
+    """The user's own WeCom userid; left empty, it is removed."""
+
+    userid = forms.CharField(
+        label=_("WeCom userid"),
+        max_length=64,
+        required=False,
+        validators=[wecom_userid_validator],
+        help_text=_(
+            "Your account (账号) in the federation's WeCom, such as zhangsan. Leave it empty to "
+            "stop WeCom notices."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )

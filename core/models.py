@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -346,3 +347,38 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+
+# WeCom's rule for a member's account (UserID): 1 to 64 letters, digits and _ - . @, the first
+# a letter or a digit.
+wecom_userid_validator = RegexValidator(
+    r"\A[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}\Z",
+    _(
+        "A WeCom userid has 1 to 64 letters, digits and the signs _ - . @, and starts with a "
+        "letter or a digit. Copy it from your profile in WeCom (我 → 个人信息 → 账号)."
+    ),
+)
+
+
+class WeComAccount(models.Model):
+    """The WeCom (企业微信) member a user receives notices as: their own userid in the corp,
+    entered by the user on their account page (``core.views.wecom_account``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wecom_account"
+    )
+    userid = models.CharField(
+        _("WeCom userid"),
+        max_length=64,
+        validators=[wecom_userid_validator],
+        help_text=_("Your account (账号) in the federation's WeCom, such as zhangsan."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("WeCom account")
+        verbose_name_plural = _("WeCom accounts")
+
+    def __str__(self):
+        return f"{self.user} → {self.userid}"

@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/wecom/", views.wecom_account, name="wecom_account"),
     path("photos/pending/<str:token>/", views.pending_photo, name="pending_photo"),
     path("search/", views.search, name="search"),
     path("verify/", views.verify, name="verify"),

@@ -1,19 +1,21 @@
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from . import health, private_media
+from . import health, private_media, wecom
 from .certificates import may_open, render_certificate
-from .forms import SearchForm, VerifyCertificateForm
-from .models import Certificate, PendingPhoto
+from .forms import SearchForm, VerifyCertificateForm, WeComAccountForm
+from .models import Certificate, PendingPhoto, WeComAccount
 from .photos import thumbnail_jpeg
 from .refusals import Refused
 from .roles import ROLE_DESCRIPTIONS, ROLE_LABELS, is_manager, user_roles
@@ -153,11 +155,55 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:workspace")
     success_message = _("Your password has been changed.")
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "wecom_enabled": wecom.is_configured()}
+
     def form_invalid(self, form):
         """A refused change answers 400, like every refused form of the site."""
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def wecom_account(request):
+    """The signed-in user's own WeCom userid, to receive logbook notices in 企业微信 too.
+
+    Only ever the user's own: the account is looked up by ``request.user``, never by an id
+    from the request. Without the WECOM_* settings the page says the channel is off."""
+    if not wecom.is_configured():
+        if request.method == "POST":
+            raise Http404("WeCom is not configured")
+        return render(request, "core/wecom_account.html", {"enabled": False})
+    account = WeComAccount.objects.filter(user=request.user).first()
+    initial = {"userid": account.userid if account else ""}
+    if request.method != "POST":
+        form = WeComAccountForm(initial=initial)
+        return render(
+            request, "core/wecom_account.html", {"enabled": True, "form": form, "account": account}
+        )
+    data = {"userid": "" if "remove" in request.POST else request.POST.get("userid", "")}
+    form = WeComAccountForm(data)
+    if not form.is_valid():
+        return render(
+            request,
+            "core/wecom_account.html",
+            {"enabled": True, "form": form, "account": account},
+            status=400,
+        )
+    userid = form.cleaned_data["userid"]
+    if userid:
+        WeComAccount.objects.update_or_create(user=request.user, defaults={"userid": userid})
+        messages.success(
+            request,
+            gettext("WeCom notices now go to %(userid)s, as well as email.") % {"userid": userid},
+        )
+    elif account is not None:
+        account.delete()
+        messages.success(request, gettext("WeCom notices are off: notices come by email only."))
+    return redirect("core:wecom_account")
 
 
 @require_safe

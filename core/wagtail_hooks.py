@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
-from . import two_factor, two_factor_views
+from . import two_factor, two_factor_views, wecom
 from .admin_scope import hide_private_media
 from .certificates import REISSUE, REPLACE, REVOKE
 from .roles import MANAGER, ORGANIZER, has_role
@@ -29,6 +29,14 @@ def core_workspace_items(request):
         section=_("Account"),
         order=990,
     )
+    if wecom.is_configured():
+        yield WorkspaceItem(
+            title=_("Notices in WeCom"),
+            url=reverse("core:wecom_account"),
+            description=_("Receive logbook notices in 企业微信 as well as by email."),
+            section=_("Account"),
+            order=991,
+        )
     yield WorkspaceItem(
         title=_("Verify a certificate"),
         url=reverse("core:verify"),

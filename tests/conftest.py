@@ -119,3 +119,18 @@ def warm_shell(client):
     what a query budget counts."""
     client.get("/accounts/login/")
     return client
+
+
+@pytest.fixture
+def wecom(settings):
+    """WeCom switched on against a local stand-in of its API (tests/wecom_server.py)."""
+    from tests import wecom_server
+
+    server = wecom_server.FakeWeCom().start()
+    settings.WECOM_API_BASE = server.base_url
+    settings.WECOM_CORP_ID = wecom_server.CORP_ID
+    settings.WECOM_AGENT_ID = wecom_server.AGENT_ID
+    settings.WECOM_SECRET = wecom_server.SECRET
+    settings.WECOM_TIMEOUT = 2
+    yield server
+    server.stop()

@@ -279,6 +279,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who is mailed the details of every server error (500) and failed background task.
 ADMINS = env_admins("DJANGO_ADMINS")
 
+# Enterprise WeChat (企业微信): logbook notices also go as app messages to members who entered
+# their WeCom userid on their account page (core.wecom). Off unless all three are set: the
+# corp's CorpID, the self-built app's AgentId and its Secret.
+WECOM_CORP_ID = env("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = env("WECOM_AGENT_ID", "")
+WECOM_SECRET = env("WECOM_SECRET", "")
+WECOM_API_BASE = env("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+# Seconds to wait for WeCom's answer; a slow answer fails and the outbox tries again later.
+WECOM_TIMEOUT = float(env("WECOM_TIMEOUT", "5"))
+
 # Celery: without a broker URL, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or None
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or CELERY_BROKER_URL

@@ -28,3 +28,5 @@ AXES_ENABLED = False
 # The local cache counts the public forms' posts per process only: fine here, not in
 # production (which uses Redis).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# WeCom stays off whatever the shell exports; its tests switch it on against a local server.
+WECOM_CORP_ID = WECOM_AGENT_ID = WECOM_SECRET = ""
