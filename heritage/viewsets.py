@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from core.admin_exports import SnippetIndexView
@@ -14,7 +15,12 @@ class KindergartenViewSet(ScopedSnippetViewSet):
     model = Kindergarten
     index_view_class = SnippetIndexView
     icon = "home"
-    list_display = ["name", "short_name", "address"]
+    list_display = [
+        "name",
+        "short_name",
+        "address",
+        Column("robot_webhook_masked", label=_("WeCom group robot")),
+    ]
     search_fields = ["name"]
     list_export = ["name", "short_name", "address"]
 
