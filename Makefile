@@ -35,7 +35,7 @@ format: $(STAMP) ## Format and fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-messages: $(STAMP) ## Extract translatable strings into locale/zh_Hans (needs gettext)
+messages: $(STAMP) ## Extract translatable strings into core/locale/zh_Hans (needs gettext)
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=staticfiles --no-obsolete --no-wrap
 
 compilemessages: $(STAMP) ## Compile the .po catalogues into the committed .mo files (needs gettext)

@@ -11,7 +11,7 @@ converted to sRGB so that no camera's ICC profile stays either. The capture time
 The size rule: a raw upload of up to ``settings.MAX_PHOTO_UPLOAD_SIZE`` (25 MB) is accepted and
 made smaller; above that it is refused ("larger than 25 MB"). What is stored must then weigh at
 most ``settings.MAX_UPLOAD_SIZE`` (10 MB), or it is refused too. Browsers shrink large photos
-before they upload them (``static/core/photo_resize.js``), so this limit is rarely reached.
+before they upload them (``core/static/core/photo_resize.js``), so this limit is rarely reached.
 """
 
 import datetime
@@ -108,7 +108,7 @@ def clean_photo(upload, *, name=None, field="photos"):
 
 def photo_input_attrs():
     """Attributes of a file input for photos: what it accepts, and what the browser shrinks
-    before uploading (``static/core/photo_resize.js``)."""
+    before uploading (``core/static/core/photo_resize.js``)."""
     return {
         "accept": "image/*,.heic,.heif",
         "data-resize-photos": "",

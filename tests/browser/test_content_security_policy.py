@@ -108,7 +108,7 @@ def test_pairing_charts_draw_under_the_policy(live_demo, phone, screenshot):
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     # Hovering shows the tooltips, which ECharts draws as HTML with style attributes unless
-    # told to draw them on the canvas (static/academy/progress_charts.js).
+    # told to draw them on the canvas (academy/static/academy/progress_charts.js).
     for across in (0.3, 0.5, 0.7):
         phone.mouse.move(box["x"] + box["width"] * across, box["y"] + box["height"] * 0.5)
         phone.wait_for_timeout(200)

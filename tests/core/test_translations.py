@@ -9,7 +9,8 @@ import pytest
 from django.template.base import Lexer, TokenType, smart_split
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
+CATALOGUE = ROOT / "core" / "locale" / "zh_Hans" / "LC_MESSAGES"
+TEMPLATE_FOLDERS = [ROOT / app / "templates" for app in ("core", "heritage", "academy", "contests")]
 APPS = ["core", "academy", "heritage", "contests", "config"]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "gettext_noop"}
 
@@ -44,7 +45,7 @@ def translated_ids(entries):
 def template_strings():
     """(file, msgid) of every {% translate %} and {% blocktranslate %} in our templates."""
     found = []
-    for path in sorted((ROOT / "templates").rglob("*.html")):
+    for path in sorted(p for folder in TEMPLATE_FOLDERS for p in folder.rglob("*.html")):
         tokens = Lexer(path.read_text(encoding="utf-8")).tokenize()
         index = 0
         while index < len(tokens):
