@@ -121,6 +121,8 @@ class ScheduleForm(forms.Form):
     confirm_unknown_years = forms.BooleanField(
         label=_("Schedule even though that year's holidays are not entered yet"), required=False
     )
+    # Set by the button of the preview step: the teacher has seen the dates.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

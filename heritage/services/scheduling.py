@@ -10,12 +10,12 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from core.cache import invalidate_pages
-from core.holidays import calendar_between
+from core.holidays import HOLIDAY, calendar_between
 from core.refusals import Refused
 
 from ..models import ClassGroup, CraftPage, LessonPage, Season, Session, SessionSeries
-from .clashes import find_clash, refuse_clash
-from .series import expand_series
+from .clashes import describe_session, find_clash, find_clashes, refuse_clash
+from .series import WEEKDAY_NAMES, expand_series
 
 MAX_OCCURRENCES = 200
 
@@ -52,11 +52,43 @@ class ScheduleRequest:
     confirm_unknown_years: bool = False
 
 
-@transaction.atomic
-def schedule_sessions(request, user):
-    """Create one session or a whole series. Refuses an end before the start, more than
-    MAX_OCCURRENCES occurrences, and any overlap (naming the clashing session).
-    Returns (sessions, SeriesPlan or None)."""
+@dataclass
+class PreviewDate:
+    """One date of a schedule as the teacher checks it before anything is saved."""
+
+    day: datetime.date
+    start: datetime.datetime
+    end: datetime.datetime
+    created: bool = True
+    holiday: str = ""  # the statutory holiday the date falls on
+    moved_from: datetime.date | None = None  # a make-up working day (调休) held instead
+    past: bool = False
+    clash: str = ""
+
+    @property
+    def weekday(self):
+        return WEEKDAY_NAMES[self.day.weekday()]
+
+
+@dataclass
+class SchedulePreview:
+    dates: list  # PreviewDate, the created and the skipped ones by date
+    count: int
+    series: bool
+
+    @property
+    def clashes(self):
+        return [row for row in self.dates if row.clash]
+
+    @property
+    def needs_confirmation(self):
+        """A series always; a single session on a holiday or in the past."""
+        return self.series or any(row.past or row.holiday for row in self.dates)
+
+
+def _plan(request):
+    """The dates of a schedule, refused as ``schedule_sessions`` would refuse it (bar clashes).
+    Returns (dates, SeriesPlan or None)."""
     if request.end_time <= request.start_time:
         raise Refused(_("The session must end after it starts."), "end_time")
     plan = None
@@ -86,10 +118,61 @@ def schedule_sessions(request, user):
             % {"years": ", ".join(str(y) for y in sorted(unknown))},
             "confirm_unknown_years",
         )
-    slots = [(_aware(d, request.start_time), _aware(d, request.end_time)) for d in dates]
-    clash = find_clash(slots, request.craftsman, request.class_group, request.place)
+    return dates, plan
+
+
+def _slots(request, dates):
+    return [(_aware(d, request.start_time), _aware(d, request.end_time)) for d in dates]
+
+
+def preview_schedule(request):
+    """What ``schedule_sessions`` would create, without saving: each date with its weekday,
+    whether it is a make-up working day, in the past or clashing, and the holidays skipped.
+
+    A single session that clashes is refused at once, as there is nothing to choose."""
+    dates, plan = _plan(request)
+    slots = _slots(request, dates)
+    clashes = dict(find_clashes(slots, request.craftsman, request.class_group, request.place))
+    if clashes and plan is None:
+        refuse_clash(next(iter(clashes.items())), *_resources(request))
+    calendar = calendar_between(dates[0], dates[-1])
+    now = timezone.now()
+    rows = []
+    for day, (start, end) in zip(dates, slots, strict=True):
+        kind, name = calendar.kind(day)
+        clash = clashes.get((start, end))
+        rows.append(
+            PreviewDate(
+                day=day,
+                start=start,
+                end=end,
+                holiday=name if kind == HOLIDAY else "",
+                moved_from=plan.moved_from.get(day) if plan else None,
+                past=start < now,
+                clash=describe_session(clash) if clash else "",
+            )
+        )
+    for day, name in plan.skipped if plan else ():
+        start, end = _slots(request, [day])[0]
+        rows.append(PreviewDate(day=day, start=start, end=end, created=False, holiday=name))
+    rows.sort(key=lambda row: row.day)
+    return SchedulePreview(dates=rows, count=len(dates), series=plan is not None)
+
+
+def _resources(request):
+    return request.craftsman, request.class_group, request.place
+
+
+@transaction.atomic
+def schedule_sessions(request, user):
+    """Create one session or a whole series. Refuses an end before the start, more than
+    MAX_OCCURRENCES occurrences, and any overlap (naming the clashing session).
+    Returns (sessions, SeriesPlan or None)."""
+    dates, plan = _plan(request)
+    slots = _slots(request, dates)
+    clash = find_clash(slots, *_resources(request))
     if clash:
-        refuse_clash(clash, request.craftsman, request.class_group, request.place)
+        refuse_clash(clash, *_resources(request))
     craft = craft_of(request.lesson)
     series = None
     if request.repeat:

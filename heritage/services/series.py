@@ -2,13 +2,24 @@
 and repeating series that skip its statutory holidays and use its make-up working days (调休)."""
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.holidays import HOLIDAY, MAKEUP, WORK, calendar_between
 from core.refusals import Refused
+
+# 0 = Monday, as ``datetime.date.weekday()`` counts.
+WEEKDAY_NAMES = (
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+)
 
 
 @dataclass
@@ -16,6 +27,7 @@ class SeriesPlan:
     dates: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (date, holiday name)
     makeups: list = field(default_factory=list)  # make-up working days used
+    moved_from: dict = field(default_factory=dict)  # make-up day -> the holiday date it replaces
     unknown_years: set = field(default_factory=set)
 
 
@@ -25,7 +37,8 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
     Every ``interval_weeks`` weeks (counted from the week of ``first_day``), on each chosen
     weekday (0 = Monday) up to ``until``. A date on a statutory holiday is skipped; each
     skipped date is made up on a make-up working day (调休) of the same holiday that falls
-    inside the series' range, when there is one.
+    inside the series' range, when there is one: the one nearest the skipped date, so a
+    class lost in a holiday week is held on that week's official make-up day.
     """
     if until < first_day:
         raise Refused(_("The series must end on or after its first day."), "until")
@@ -38,7 +51,7 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
     calendar = calendar_between(first_day, until)
     plan.unknown_years = calendar.unknown_years(first_day, until)
     week0 = first_day - datetime.timedelta(days=first_day.weekday())
-    lost = Counter()
+    lost = []
     makeup_days = []
     day = first_day
     # A hard bound on the loop: a series longer than this is refused anyway.
@@ -54,13 +67,18 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
                 plan.dates.append(day)
             elif kind == HOLIDAY:
                 plan.skipped.append((day, name))
-                lost[(name, day.year)] += 1
+                lost.append((day, name))
         day += datetime.timedelta(days=1)
-    for makeup, name in makeup_days:
-        key = (name, makeup.year)
-        if lost[key] > 0 and makeup not in plan.dates:
-            lost[key] -= 1
-            plan.dates.append(makeup)
-            plan.makeups.append(makeup)
+    free = [(d, name) for d, name in makeup_days if d not in plan.dates]
+    for skipped, name in lost:
+        same_holiday = [d for d, n in free if n == name and d.year == skipped.year]
+        if not same_holiday:
+            continue
+        makeup = min(same_holiday, key=lambda d: (abs((d - skipped).days), d))
+        free.remove((makeup, name))
+        plan.dates.append(makeup)
+        plan.makeups.append(makeup)
+        plan.moved_from[makeup] = skipped
     plan.dates.sort()
+    plan.makeups.sort()
     return plan

@@ -14,7 +14,13 @@ from core.roles import CRAFTSMAN, TEACHER, has_role
 
 from ..forms import CancelForm, MoveForm, ScheduleForm
 from ..models import Attendance, Session
-from ..services.scheduling import ScheduleRequest, cancel_session, move_session, schedule_sessions
+from ..services.scheduling import (
+    ScheduleRequest,
+    cancel_session,
+    move_session,
+    preview_schedule,
+    schedule_sessions,
+)
 from .common import require_form_methods
 
 
@@ -73,6 +79,18 @@ def session_new(request):
                 confirm_unknown_years=data.get("confirm_unknown_years", False),
             )
             try:
+                preview = None
+                if not data.get("confirmed"):
+                    preview = preview_schedule(schedule)
+                if "edit" in request.POST:
+                    # Back from the preview step to change the form, filled in as it was.
+                    return render(request, "heritage/session_form.html", {"form": form})
+                if preview is not None and preview.needs_confirmation:
+                    return render(
+                        request,
+                        "heritage/session_preview.html",
+                        {"form": form, "preview": preview},
+                    )
                 sessions, plan = schedule_sessions(schedule, user)
             except Refused as refusal:
                 refusal.add_to(form)
