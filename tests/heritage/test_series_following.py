@@ -198,3 +198,34 @@ def test_only_this_session_with_a_roll_call_still_asks_first(client, weekly):
     confirmed = client.post(url, {"scope": "this", "reason": "停电", "marks_leave_rates": "on"})
     assert confirmed.status_code == 302
     assert _statuses(weekly.series)[1:4] == ["scheduled", "cancelled", "scheduled"]
+
+
+def test_the_following_sessions_can_change_lesson(client, weekly):
+    from heritage.models import AgeBand
+    from tests.factories.heritage import make_lesson
+
+    second = make_lesson(weekly.craft, title="扎染方巾", slug="second-lesson")
+    small = make_lesson(weekly.craft, title="扎染小手帕", age_band=AgeBand.SMALL, slug="small-one")
+    past, first, marked, later, last = weekly.series
+    client.force_login(weekly.teacher)
+    data = {
+        "day": timezone.localdate(later.starts_at).isoformat(),
+        "start_time": "14:00",
+        "end_time": "14:40",
+        "place": later.place,
+        "scope": "following",
+        "reason": "换课",
+    }
+    url = en("heritage:session_move", later.pk)
+    refused = client.post(url, {**data, "lesson": small.pk})
+    assert refused.status_code == 400
+    assert client.post(url, {**data, "lesson": second.pk}).status_code == 302
+    titles = [Session.objects.get(pk=s.pk).lesson.title for s in weekly.series]
+    assert titles == ["扎染初体验", "扎染初体验", "扎染初体验", "扎染方巾", "扎染方巾"]
+
+
+def test_the_choices_read_in_chinese(client, weekly):
+    client.force_login(weekly.teacher)
+    page = client.get(reverse("heritage:session_move", args=[weekly.series[1].pk]))
+    html = page.content.decode()
+    assert "本节及以后各节" in html and "整个系列" in html and "已点名" in html

@@ -165,3 +165,14 @@ def test_a_clash_in_the_series_is_named_and_cannot_be_confirmed(client, world, h
     forced = client.post(en("heritage:session_new"), _series(world, monday, confirmed="on"))
     assert forced.status_code == 400
     assert Session.objects.count() == count
+
+
+def test_a_monday_class_in_a_holiday_week_follows_that_weeks_make_up_day():
+    from heritage.services.series import expand_series
+
+    # National Day 2025: 10-01 to 10-08 off, worked on Sunday 09-28 and Saturday 10-11. Monday
+    # 10-06 is named 中秋 in the table, the make-up days 国庆节: one break all the same.
+    plan = expand_series(datetime.date(2025, 9, 22), datetime.date(2025, 10, 20), weekdays=[0])
+    assert plan.skipped == [(datetime.date(2025, 10, 6), "中秋")]
+    assert plan.moved_from == {datetime.date(2025, 10, 11): datetime.date(2025, 10, 6)}
+    assert datetime.date(2025, 9, 28) not in plan.dates
