@@ -15,6 +15,7 @@ from core.refusals import Refused
 from core.roles import CRAFTSMAN, TEACHER
 
 from .models import AgeBand, ClassGroup, CraftPage, Kindergarten, LessonPage, Season
+from .services.scheduling import FOLLOWING, SERIES, THIS
 
 WEEKDAYS = [
     ("0", _("Monday")),
@@ -121,6 +122,8 @@ class ScheduleForm(forms.Form):
     confirm_unknown_years = forms.BooleanField(
         label=_("Schedule even though that year's holidays are not entered yet"), required=False
     )
+    # Set by the button of the preview step: the teacher has seen the dates.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,12 +190,38 @@ class ScheduleForm(forms.Form):
         return data
 
 
+# Which sessions of a series a change applies to.
+SCOPE_CHOICES = [
+    (THIS, _("Only this session")),
+    (FOLLOWING, _("This and the following sessions")),
+    (SERIES, _("The whole series")),
+]
+
+
+def _scope_field():
+    return forms.ChoiceField(
+        label=_("Apply to"),
+        choices=SCOPE_CHOICES,
+        initial=THIS,
+        required=False,  # left out, a change is to this session only
+        widget=forms.RadioSelect,
+        help_text=_("Sessions already held and sessions with a roll call are kept as they are."),
+    )
+
+
 class MoveForm(forms.Form):
     day = ClassDayField(label=_("New date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     place = forms.CharField(label=_("Place"), max_length=100)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    lesson = LessonChoiceField(
+        label=_("Lesson"), queryset=LessonPage.objects.none(), required=False, empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        error_messages={"required": _("Give a reason for the change.")},
+    )
 
     def clean(self):
         data = super().clean()
@@ -205,23 +234,41 @@ class MoveForm(forms.Form):
     def for_session(cls, session, data=None):
         start = timezone.localtime(session.starts_at)
         end = timezone.localtime(session.ends_at)
-        return cls(
+        form = cls(
             data,
             initial={
                 "day": start.date(),
                 "start_time": start.time(),
                 "end_time": end.time(),
                 "place": session.place,
+                "lesson": session.lesson_id,
+                "scope": THIS,
             },
         )
+        # Lessons of the class group's age band; an empty choice keeps the lesson.
+        form.fields["lesson"].queryset = (
+            LessonPage.objects.live().filter(age_band=session.class_group.age_band).order_by("path")
+        )
+        form.fields["lesson"].craft_titles = dict(
+            CraftPage.objects.live().values_list("path", "title")
+        )
+        if session.series_id:
+            form.fields["scope"] = _scope_field()
+        return form
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        error_messages={"required": _("Give a reason for the cancellation.")},
+    )
 
-    def __init__(self, *args, marks=0, **kwargs):
+    def __init__(self, *args, marks=0, series=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.marks = marks
+        if series:
+            self.fields["scope"] = _scope_field()
         if marks:
             # A roll call is taken: its marks leave the rates, so the teacher says so first.
             self.fields["marks_leave_rates"] = forms.BooleanField(
@@ -231,13 +278,22 @@ class CancelForm(forms.Form):
                     marks,
                 )
                 % {"n": marks},
-                error_messages={
-                    "required": _(
-                        "This session has a roll call: confirm that its marks leave the "
-                        "attendance rates."
-                    )
-                },
+                required=False,
             )
+
+    def clean(self):
+        data = super().clean()
+        # Only cancelling this very session drops its marks: a wider change keeps it.
+        only_this = data.get("scope", THIS) == THIS
+        if self.marks and only_this and not data.get("marks_leave_rates"):
+            self.add_error(
+                "marks_leave_rates",
+                _(
+                    "This session has a roll call: confirm that its marks leave the "
+                    "attendance rates."
+                ),
+            )
+        return data
 
 
 class SeasonChoiceField(IdChoiceField):

@@ -31,7 +31,19 @@ def register_log_actions(actions):
                 "changes": "; ".join(describe_change(change) for change in changes)
             }
 
-    actions.register_action("heritage.session.move", _("Move a session"), _("Session moved"))
+    @actions.register_action("heritage.session.move")
+    class SessionMoved(LogFormatter):
+        """The history names the reason, and when the change was to a series from this date."""
+
+        label = _("Move a session")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            if not data.get("reason"):
+                return _("Session moved")
+            if data.get("scope") in ("following", "series"):
+                return _("Session moved with its series (%(reason)s)") % {"reason": data["reason"]}
+            return _("Session moved (%(reason)s)") % {"reason": data["reason"]}
 
     @actions.register_action("heritage.session.cancel")
     class SessionCancelled(LogFormatter):

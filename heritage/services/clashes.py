@@ -38,8 +38,15 @@ def find_clash(slots, craftsman, class_group, place, exclude_ids=()):
     One query for the whole span of the slots; the overlap is then checked per slot.
     Returns (slot, session) or None.
     """
+    clashes = find_clashes(slots, craftsman, class_group, place, exclude_ids)
+    return clashes[0] if clashes else None
+
+
+def find_clashes(slots, craftsman, class_group, place, exclude_ids=()):
+    """Every slot of ``slots`` that overlaps an existing active session, with the first such
+    session: [((start, end), session)] in the order of the slots. One query."""
     if not slots:
-        return None
+        return []
     span_start = min(start for start, _end in slots)
     span_end = max(end for _start, end in slots)
     resource = Q(craftsman=craftsman) | Q(class_group=class_group)
@@ -54,11 +61,13 @@ def find_clash(slots, craftsman, class_group, place, exclude_ids=()):
         .select_related("lesson", "class_group__kindergarten")
         .order_by("starts_at")
     )
+    clashes = []
     for start, end in sorted(slots):
         for session in candidates:
             if session.starts_at < end and session.ends_at > start:
-                return (start, end), session
-    return None
+                clashes.append(((start, end), session))
+                break
+    return clashes
 
 
 def refuse_clash(clash, craftsman, class_group, place):

@@ -2,13 +2,24 @@
 and repeating series that skip its statutory holidays and use its make-up working days (调休)."""
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.holidays import HOLIDAY, MAKEUP, WORK, calendar_between
+from core.holidays import HOLIDAY, MAKEUP, REST, WORK, calendar_between
 from core.refusals import Refused
+
+# 0 = Monday, as ``datetime.date.weekday()`` counts.
+WEEKDAY_NAMES = (
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+)
 
 
 @dataclass
@@ -16,7 +27,32 @@ class SeriesPlan:
     dates: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # (date, holiday name)
     makeups: list = field(default_factory=list)  # make-up working days used
+    moved_from: dict = field(default_factory=dict)  # make-up day -> the holiday date it replaces
     unknown_years: set = field(default_factory=set)
+
+
+# A holiday break lasts at most nine days, and its make-up working days (调休) lie within two
+# weeks of it: a make-up day further away belongs to another break.
+BREAK_REACH = datetime.timedelta(days=10)
+MAKEUP_REACH = 14
+
+
+def _break_names(calendar, day):
+    """The names of the holidays in the break ``day`` is in: the run of days off around it.
+
+    One break can carry two names (2025: 国庆节 with 中秋 on 10-06) while its make-up days
+    carry one; a day lost to either is made up on the break's make-up days."""
+    names = set()
+    for step in (-1, 1):
+        current = day
+        for _i in range(BREAK_REACH.days):
+            kind, name = calendar.kind(current)
+            if kind not in (HOLIDAY, REST):
+                break
+            if kind == HOLIDAY:
+                names.add(name)
+            current += datetime.timedelta(days=step)
+    return names
 
 
 def expand_series(first_day, until, weekdays, interval_weeks=1):
@@ -24,8 +60,9 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
 
     Every ``interval_weeks`` weeks (counted from the week of ``first_day``), on each chosen
     weekday (0 = Monday) up to ``until``. A date on a statutory holiday is skipped; each
-    skipped date is made up on a make-up working day (调休) of the same holiday that falls
-    inside the series' range, when there is one.
+    skipped date is made up on a make-up working day (调休) of the same holiday break that
+    falls inside the series' range, when there is one: the one nearest the skipped date, so a
+    class lost in a holiday week is held on that week's official make-up day.
     """
     if until < first_day:
         raise Refused(_("The series must end on or after its first day."), "until")
@@ -35,10 +72,11 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
     if not weekdays:
         raise Refused(_("Choose at least one weekday."), "weekdays")
     plan = SeriesPlan()
-    calendar = calendar_between(first_day, until)
+    # Read a little around the series, so a holiday break at its edge is seen whole.
+    calendar = calendar_between(first_day - BREAK_REACH, until + BREAK_REACH)
     plan.unknown_years = calendar.unknown_years(first_day, until)
     week0 = first_day - datetime.timedelta(days=first_day.weekday())
-    lost = Counter()
+    lost = []
     makeup_days = []
     day = first_day
     # A hard bound on the loop: a series longer than this is refused anyway.
@@ -54,13 +92,21 @@ def expand_series(first_day, until, weekdays, interval_weeks=1):
                 plan.dates.append(day)
             elif kind == HOLIDAY:
                 plan.skipped.append((day, name))
-                lost[(name, day.year)] += 1
+                lost.append((day, name))
         day += datetime.timedelta(days=1)
-    for makeup, name in makeup_days:
-        key = (name, makeup.year)
-        if lost[key] > 0 and makeup not in plan.dates:
-            lost[key] -= 1
-            plan.dates.append(makeup)
-            plan.makeups.append(makeup)
+    free = {d: name for d, name in makeup_days if d not in plan.dates}
+    for skipped, _name in lost:
+        names = _break_names(calendar, skipped)
+        same_break = [
+            d for d, n in free.items() if n in names and abs((d - skipped).days) <= MAKEUP_REACH
+        ]
+        if not same_break:
+            continue
+        makeup = min(same_break, key=lambda d: (abs((d - skipped).days), d))
+        del free[makeup]
+        plan.dates.append(makeup)
+        plan.makeups.append(makeup)
+        plan.moved_from[makeup] = skipped
     plan.dates.sort()
+    plan.makeups.sort()
     return plan

@@ -14,7 +14,18 @@ from core.roles import CRAFTSMAN, TEACHER, has_role
 
 from ..forms import CancelForm, MoveForm, ScheduleForm
 from ..models import Attendance, Session
-from ..services.scheduling import ScheduleRequest, cancel_session, move_session, schedule_sessions
+from ..services.scheduling import (
+    FOLLOWING,
+    SERIES,
+    THIS,
+    ScheduleRequest,
+    cancel_session,
+    cancel_sessions,
+    move_sessions,
+    preview_schedule,
+    schedule_sessions,
+    sessions_in_scope,
+)
 from .common import require_form_methods
 
 
@@ -73,6 +84,18 @@ def session_new(request):
                 confirm_unknown_years=data.get("confirm_unknown_years", False),
             )
             try:
+                preview = None
+                if not data.get("confirmed"):
+                    preview = preview_schedule(schedule)
+                if "edit" in request.POST:
+                    # Back from the preview step to change the form, filled in as it was.
+                    return render(request, "heritage/session_form.html", {"form": form})
+                if preview is not None and preview.needs_confirmation:
+                    return render(
+                        request,
+                        "heritage/session_preview.html",
+                        {"form": form, "preview": preview},
+                    )
                 sessions, plan = schedule_sessions(schedule, user)
             except Refused as refusal:
                 refusal.add_to(form)
@@ -113,6 +136,27 @@ def session_detail(request, pk):
     )
 
 
+def _series_choices(session, user):
+    """What "this and following" and "the whole series" would change, and what they keep."""
+    if not session.series_id:
+        return None
+    return {
+        "following": sessions_in_scope(session, FOLLOWING, user),
+        "series": sessions_in_scope(session, SERIES, user),
+    }
+
+
+def _changed_note(done, kept, single, several):
+    note = single if len(done) == 1 and not kept else several % {"n": len(done)}
+    if kept:
+        note += " " + _("Kept as they are: %(sessions)s.") % {
+            "sessions": "; ".join(
+                f"{timezone.localtime(row.starts_at):%Y-%m-%d %H:%M} ({why})" for row, why in kept
+            )
+        }
+    return note
+
+
 @require_form_methods
 @role_required(TEACHER)
 def session_move(request, pk):
@@ -122,8 +166,12 @@ def session_move(request, pk):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            change = sessions_in_scope(session, data.get("scope") or THIS, request.user)
             try:
-                move_session(
+                if session.is_cancelled:
+                    raise Refused(_("A cancelled session cannot be moved."))
+                done = move_sessions(
+                    change,
                     session,
                     data["day"],
                     data["start_time"],
@@ -131,15 +179,28 @@ def session_move(request, pk):
                     data["place"],
                     data["reason"],
                     request.user,
+                    lesson=data.get("lesson"),
+                    scope=data.get("scope") or THIS,
                 )
             except Refused as refusal:
                 refusal.add_to(form)
             else:
-                messages.success(request, _("The session is moved."))
+                messages.success(
+                    request,
+                    _changed_note(
+                        done,
+                        change.kept,
+                        _("The session is moved."),
+                        _("%(n)d sessions are changed."),
+                    ),
+                )
                 return redirect(session.get_absolute_url())
         status = 400
     return render(
-        request, "heritage/session_move.html", {"session": session, "form": form}, status=status
+        request,
+        "heritage/session_move.html",
+        {"session": session, "form": form, "choices": _series_choices(session, request.user)},
+        status=status,
     )
 
 
@@ -148,21 +209,43 @@ def session_move(request, pk):
 def session_cancel(request, pk):
     session = session_or_404(request, pk, Session.objects.editable_by(request.user))
     marks = session.attendance.count()
-    form = CancelForm(request.POST if request.method == "POST" else None, marks=marks)
+    form = CancelForm(
+        request.POST if request.method == "POST" else None,
+        marks=marks,
+        series=bool(session.series_id),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            scope = form.cleaned_data.get("scope") or THIS
+            change = sessions_in_scope(session, scope, request.user)
             try:
-                cancel_session(session, form.cleaned_data["reason"], request.user)
+                if scope == THIS:
+                    done = [cancel_session(session, form.cleaned_data["reason"], request.user)]
+                else:
+                    done = cancel_sessions(change, form.cleaned_data["reason"], request.user, scope)
             except Refused as refusal:
                 refusal.add_to(form)
             else:
-                messages.success(request, _("The session is cancelled."))
+                messages.success(
+                    request,
+                    _changed_note(
+                        done,
+                        change.kept,
+                        _("The session is cancelled."),
+                        _("%(n)d sessions are cancelled."),
+                    ),
+                )
                 return redirect(session.get_absolute_url())
         status = 400
     return render(
         request,
         "heritage/session_cancel.html",
-        {"session": session, "form": form, "marks": marks},
+        {
+            "session": session,
+            "form": form,
+            "marks": marks,
+            "choices": _series_choices(session, request.user),
+        },
         status=status,
     )

@@ -47,17 +47,18 @@ def next_monday():
 def test_teacher_schedules_a_weekly_series(client, world):
     login(client, world.teacher)
     monday = next_monday()
-    response = client.post(
-        reverse("heritage:session_new"),
-        schedule_data(
-            world,
-            monday,
-            repeat="on",
-            weekdays=["0", "3"],
-            interval_weeks="1",
-            until=(monday + datetime.timedelta(days=20)).isoformat(),
-        ),
+    data = schedule_data(
+        world,
+        monday,
+        repeat="on",
+        weekdays=["0", "3"],
+        interval_weeks="1",
+        until=(monday + datetime.timedelta(days=20)).isoformat(),
     )
+    preview = client.post(reverse("heritage:session_new"), data)
+    assert preview.status_code == 200 and "确认并创建" in preview.content.decode()
+    assert not Session.objects.filter(series__isnull=False).exists()
+    response = client.post(reverse("heritage:session_new"), {**data, "confirmed": "on"})
     assert response.status_code == 302
     created = Session.objects.filter(series__isnull=False)
     assert 1 <= created.count() <= 6
