@@ -136,46 +136,67 @@ def test_marks_kept_offline_go_on_the_next_page_opened_after_logging_in_again(
     assert queued(phone) == 0
 
 
-def test_a_change_made_on_the_server_meanwhile_is_shown_and_the_teacher_chooses(
-    live_demo, live_db, phone, browser, screenshot
-):
-    session = teacher_sessions(live_db)[2]
+def conflict_on(live_demo, live_db, phone, browser, session):
+    """The teacher marks a child absent offline while the manager marks them late online; the
+    phone comes back online. Returns the child."""
     log_in(phone, live_demo, "demo-teacher")
     phone.goto(roll_url(live_demo, session))
-    first, _second = two_children_not_absent(phone, marks(live_db, session))
+    child, _second = two_children_not_absent(phone, marks(live_db, session))
     phone.context.set_offline(True)
-    mark(phone, first, "absent", "发烧")
+    mark(phone, child, "absent", "发烧")
     phone.get_by_role("button", name="Save the roll call").click()
     expect(phone.locator(QUEUE)).to_contain_text("1 roll call waiting to be sent")
 
-    # Meanwhile the manager, on another device, marks the same child late.
     other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     desk = other.new_page()
     desk.set_default_timeout(15_000)
     log_in(desk, live_demo, "demo-manager")
     desk.goto(roll_url(live_demo, session))
-    mark(desk, first, "late", "堵车")
+    mark(desk, child, "late", "堵车")
     desk.get_by_role("button", name="Save the roll call").click()
     expect(desk.locator(".messages")).to_contain_text(re.compile("roll call is (saved|updated)"))
     other.close()
-    assert marks(live_db, session)[first] == ("late", "堵车")
+    assert marks(live_db, session)[child] == ("late", "堵车")
 
     phone.context.set_offline(False)
     conflict = phone.locator("[data-conflict]")
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("陆安澜")
-    row = conflict.locator(f"[data-conflict-child='{first}']")
+    row = conflict.locator(f"[data-conflict-child='{child}']")
     expect(row.locator("td").nth(0)).to_have_text("Absent · 发烧")
     expect(row.locator("td").nth(1)).to_have_text("Late · 堵车")
+    return child
+
+
+def test_a_change_made_on_the_server_meanwhile_is_shown_and_the_teacher_keeps_theirs(
+    live_demo, live_db, phone, browser, screenshot
+):
+    session = teacher_sessions(live_db)[2]
+    child = conflict_on(live_demo, live_db, phone, browser, session)
+    expect(phone.get_by_role("button", name="Discard the marks kept on this phone")).to_be_hidden()
     screenshot(phone, "conflict")
     time.sleep(1)  # the server's change is not overwritten, and the phone keeps its copy
-    assert marks(live_db, session)[first] == ("late", "堵车")
+    assert marks(live_db, session)[child] == ("late", "堵车")
     assert queued(phone) == 1
 
     phone.reload()  # still there after the page is opened again
     expect(phone.locator("[data-conflict]")).to_be_visible()
     phone.get_by_role("button", name="Keep mine").click()
-    assert wait_for(lambda: marks(live_db, session)[first] == ("absent", "发烧"))
+    assert wait_for(lambda: marks(live_db, session)[child] == ("absent", "发烧"))
     expect(phone.locator(QUEUE)).to_have_text("Sent: the roll call is saved.")
     expect(phone.locator("[data-conflict]")).to_be_hidden()
     assert queued(phone) == 0
+
+
+def test_the_teacher_may_keep_the_marks_saved_meanwhile_instead(live_demo, live_db, phone, browser):
+    session = teacher_sessions(live_db)[3]
+    child = conflict_on(live_demo, live_db, phone, browser, session)
+    phone.get_by_role("button", name="Keep the saved ones").click()
+    phone.wait_for_load_state()
+    expect(phone.locator("[data-conflict]")).to_be_hidden()
+    row = phone.locator(f".roll-row[data-child='{child}']")
+    expect(row.locator("input[value=late]")).to_be_checked()
+    expect(row.locator("input.roll-row__reason")).to_have_value("堵车")
+    assert queued(phone) == 0
+    time.sleep(1)
+    assert marks(live_db, session)[child] == ("late", "堵车")
