@@ -11,6 +11,7 @@ from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from heritage.models import Attendance
+from tests.validators import nu_errors
 
 from .test_roll_call import marks, roll_url
 
@@ -187,3 +188,8 @@ def test_the_page_carries_its_version_and_the_waiting_words_in_chinese_by_defaul
     assert "保留我的" in html and "保留已保存的" in html
     english = client.get(roll_url(world)).content.decode()
     assert 'data-many="%(n)s roll calls waiting to be sent"' in english
+
+
+def test_the_roll_call_page_with_its_queue_and_conflict_panel_is_valid_html(client, world):
+    client.force_login(world.teacher)
+    assert nu_errors({"roll call": client.get(roll_url(world)).content.decode()}) == {}
