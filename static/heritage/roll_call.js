@@ -98,9 +98,7 @@
         queueList.textContent = "";
         var mine = null;
         waiting.forEach(function (entry) {
-            if (form && String(entry.session) === form.getAttribute("data-session")) {
-                mine = entry;
-            }
+            if (String(entry.session) === box.getAttribute("data-session")) { mine = entry; }
             var item = document.createElement("li");
             var link = document.createElement("a");
             link.href = entry.page;
@@ -170,6 +168,10 @@
         if (navigator.onLine === false) { return Promise.resolve({ kind: "offline" }); }
         function attempt(token, retried) {
             return post(entry, token, queued).then(function (response) {
+                if (response.status === 404) {
+                    /* the session is gone or no longer the teacher's: nothing to wait for */
+                    return { kind: "refused", data: { error: box.getAttribute("data-gone") } };
+                }
                 if (!isJson(response)) {
                     /* a CSRF refusal or the login page: once more with a fresh token */
                     if (!retried && !response.redirected) {
@@ -235,6 +237,14 @@
         return chain.then(function () {
             flushing = false;
             render();
+        });
+    }
+
+    if (discard) {
+        discard.addEventListener("click", function () {
+            var entry = entryFor(box.getAttribute("data-session"));
+            if (entry) { drop(entry); }
+            window.location.reload();
         });
     }
 
@@ -363,11 +373,6 @@
         flush();
     });
     panel.querySelector("[data-keep-saved]").addEventListener("click", function () {
-        var entry = entryFor(session);
-        if (entry) { drop(entry); }
-        window.location.reload();
-    });
-    discard.addEventListener("click", function () {
         var entry = entryFor(session);
         if (entry) { drop(entry); }
         window.location.reload();

@@ -60,14 +60,16 @@ def live_demo(live_demo_server):
 @pytest.fixture
 def live_db(live_demo_server):
     """Rows from the live server's database, read as the server saved them:
-    ``live_db("SELECT … WHERE id = %s", [pk])``. Each call opens its own short connection, so
-    the server never waits on the test."""
+    ``live_db("SELECT … WHERE id = %s", [pk])`` (an UPDATE is committed). Each call opens its
+    own short connection, so the server never waits on the test."""
     url = live_demo_server.database_url
 
     def query(sql, params=()):
         if url.startswith("sqlite:///"):
             with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
-                return connection.execute(sql.replace("%s", "?"), list(params)).fetchall()
+                rows = connection.execute(sql.replace("%s", "?"), list(params)).fetchall()
+                connection.commit()
+                return rows
         import psycopg
 
         with psycopg.connect(url) as connection:

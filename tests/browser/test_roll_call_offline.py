@@ -200,3 +200,32 @@ def test_the_teacher_may_keep_the_marks_saved_meanwhile_instead(live_demo, live_
     assert queued(phone) == 0
     time.sleep(1)
     assert marks(live_db, session)[child] == ("late", "堵车")
+
+
+def test_marks_the_server_refuses_later_stay_until_the_teacher_discards_them(
+    live_demo, live_db, phone
+):
+    session = teacher_sessions(live_db)[4]
+    log_in(phone, live_demo, "demo-teacher")
+    phone.goto(roll_url(live_demo, session))
+    before = marks(live_db, session)
+    child, _second = two_children_not_absent(phone, before)
+    phone.context.set_offline(True)
+    mark(phone, child, "absent")
+    phone.get_by_role("button", name="Save the roll call").click()
+    expect(phone.locator(QUEUE)).to_contain_text("1 roll call waiting to be sent")
+    # Meanwhile the session is cancelled: its roll can no longer be taken.
+    live_db("UPDATE heritage_session SET status = %s WHERE id = %s", ["cancelled", session])
+
+    phone.context.set_offline(False)
+    expect(phone.locator(QUEUE)).to_contain_text(
+        "Not sent: This session was cancelled: there is no roll to take."
+    )
+    assert queued(phone) == 1
+    phone.reload()  # the cancelled session's page has no form, and still shows what waits
+    expect(phone.locator(QUEUE)).to_contain_text("1 roll call waiting to be sent")
+    phone.get_by_role("button", name="Discard the marks kept on this phone").click()
+    phone.wait_for_load_state()
+    expect(phone.locator(QUEUE)).to_be_hidden()
+    assert queued(phone) == 0
+    assert marks(live_db, session) == before
