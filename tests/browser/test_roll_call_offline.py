@@ -9,6 +9,7 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
+from tests.validators import axe_violations
 
 QUEUE = "[data-queue-text]"
 
@@ -175,6 +176,7 @@ def test_a_change_made_on_the_server_meanwhile_is_shown_and_the_teacher_keeps_th
     child = conflict_on(live_demo, live_db, phone, browser, session)
     expect(phone.get_by_role("button", name="Discard the marks kept on this phone")).to_be_hidden()
     screenshot(phone, "conflict")
+    assert axe_violations(phone) == []  # the conflict and the waiting status, as shown
     time.sleep(1)  # the server's change is not overwritten, and the phone keeps its copy
     assert marks(live_db, session)[child] == ("late", "堵车")
     assert queued(phone) == 1
