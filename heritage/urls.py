@@ -40,6 +40,11 @@ urlpatterns = [
     path("sessions/<heritage_id:pk>/move/", sessions.session_move, name="session_move"),
     path("sessions/<heritage_id:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<heritage_id:pk>/roll-call/", roll_call.roll_call, name="roll_call"),
+    path(
+        "sessions/<heritage_id:pk>/roll-call/save/",
+        roll_call.roll_call_save,
+        name="roll_call_save",
+    ),
     path("kindergartens/", kindergartens.kindergarten_list, name="kindergartens"),
     path("kindergartens/<heritage_id:pk>/", kindergartens.kindergarten_detail, name="kindergarten"),
     path("classes/<heritage_id:pk>/", kindergartens.class_group_detail, name="class_group"),

@@ -1,5 +1,8 @@
 """Roll calls: the children of a session, saving their marks, and the roll calls missing."""
 
+import hashlib
+import json
+
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
@@ -20,8 +23,32 @@ def roll_call_children(session):
     return list(session.class_group.children.active_on(day).order_by("display_name", "pk"))
 
 
+def marks_version(marks):
+    """The version of a roll call's saved marks ({child id: (status, reason)}).
+
+    A digest of the marks themselves rather than a timestamp: any change of a mark, from the
+    roll call page or from the admin's attendance list, gives another version, and a change
+    that was undone gives the same one, since nothing would be lost by saving over it.
+    """
+    rows = sorted([child_id, status, reason] for child_id, (status, reason) in marks.items())
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
+
+
+class StaleRollCall(Exception):
+    """The marks were taken on a version of the roll call that someone changed since.
+
+    Carries what the server has now, so the person can compare and choose.
+    """
+
+    def __init__(self, version, marks, roll_call):
+        super().__init__(version)
+        self.version = version
+        self.marks = marks
+        self.roll_call = roll_call
+
+
 @transaction.atomic
-def save_roll_call(session, user, marks):
+def save_roll_call(session, user, marks, expected_version=None):
     """Save a whole roll call in a bounded number of queries.
 
     ``marks`` maps a child id to (status, reason). Saving again updates the marks, never
@@ -29,6 +56,9 @@ def save_roll_call(session, user, marks):
     change is written to Wagtail's log with every child's old and new status and reason.
     Refuses a cancelled session, a future session, a child not in the session's class group
     and a status outside the four.
+
+    Given ``expected_version`` (the ``marks_version`` the marks were taken on), refuses with
+    ``StaleRollCall`` and saves nothing when the saved marks are no longer that version.
     """
     if session.is_cancelled:
         raise Refused(_("This session was cancelled: there is no roll to take."))
@@ -51,11 +81,25 @@ def save_roll_call(session, user, marks):
             )
     if not marks:
         raise Refused(_("Mark at least one child."))
+    if expected_version is not None:
+        # Holding the session's row until the transaction ends: two queued roll calls sent at
+        # once cannot both be compared with the version before either was saved.
+        list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
+    existing = {a.child_id: a for a in Attendance.objects.filter(session=session)}
+    if expected_version is not None:
+        current = {a.child_id: (a.status, a.reason) for a in existing.values()}
+        if marks_version(current) != expected_version:
+            raise StaleRollCall(
+                marks_version(current),
+                current,
+                RollCall.objects.filter(session=session)
+                .select_related("recorded_by", "updated_by")
+                .first(),
+            )
     now = timezone.now()
     roll_call, created = RollCall.objects.get_or_create(
         session=session, defaults={"recorded_by": user, "recorded_at": now}
     )
-    existing = {a.child_id: a for a in Attendance.objects.filter(session=session)}
     new, changed, changes = [], [], []
     for child_id, (status, reason) in marks.items():
         reason = (reason or "").strip()[:200]

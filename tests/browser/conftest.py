@@ -2,11 +2,14 @@
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -49,7 +52,34 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def live_demo(tmp_path_factory):
+def live_demo(live_demo_server):
+    """The address of a real server with the whole demo (password ``demo``)."""
+    return live_demo_server.url
+
+
+@pytest.fixture
+def live_db(live_demo_server):
+    """Rows from the live server's database, read as the server saved them:
+    ``live_db("SELECT … WHERE id = %s", [pk])`` (an UPDATE is committed). Each call opens its
+    own short connection, so the server never waits on the test."""
+    url = live_demo_server.database_url
+
+    def query(sql, params=()):
+        if url.startswith("sqlite:///"):
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+                rows = connection.execute(sql.replace("%s", "?"), list(params)).fetchall()
+                connection.commit()
+                return rows
+        import psycopg
+
+        with psycopg.connect(url) as connection:
+            return connection.execute(sql, list(params)).fetchall()
+
+    return query
+
+
+@pytest.fixture(scope="session")
+def live_demo_server(tmp_path_factory):
     """A real server process on its own database with the whole demo (password ``demo``).
 
     The browser sees what a user would: the site after ``migrate`` and ``seed_demo``, served
@@ -80,7 +110,7 @@ def live_demo(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server, folder / "server.log")
-        yield url
+        yield SimpleNamespace(url=url, database_url=database_url)
     finally:
         server.terminate()
         server.wait(timeout=10)
