@@ -10,16 +10,31 @@ media="${DJANGO_MEDIA_ROOT:?DJANGO_MEDIA_ROOT is not set}"
 target="$target_root/jiangxin-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$target"
 umask 077
-pg_dump --format=custom --no-owner --no-privileges --dbname="$DATABASE_URL" --file="$target/database.dump"
+# The dump and the row counts read one snapshot, so a site that keeps running during the backup
+# still gives counts that match the dump exactly.
+coproc PSQL { psql --dbname="$DATABASE_URL" --no-psqlrc -Atq -v ON_ERROR_STOP=1; }
+psql_pid=$PSQL_PID
+echo "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot();" >&"${PSQL[1]}"
+read -r snapshot <&"${PSQL[0]}"
+pg_dump --format=custom --no-owner --no-privileges --snapshot="$snapshot" \
+    --dbname="$DATABASE_URL" --file="$target/database.dump"
+cat >&"${PSQL[1]}" <<'SQL'
+SELECT table_name || ' ' || (xpath('/row/c/text()',
+       query_to_xml(format('SELECT count(*) AS c FROM %I', table_name), false, true, '')))[1]::text
+FROM information_schema.tables
+WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name;
+SELECT '-- end of counts --';
+SQL
+while read -r line <&"${PSQL[0]}"; do
+    [ "$line" = "-- end of counts --" ] && break
+    echo "$line"
+done > "$target/counts.txt"
+echo "COMMIT;" >&"${PSQL[1]}"
+exec {PSQL[1]}>&-
+wait "$psql_pid"
 if [ -d "$media" ]; then
     tar -C "$media" -czf "$target/media.tar.gz" .
 else
     tar -czf "$target/media.tar.gz" --files-from /dev/null
 fi
-# Row counts of every table, to compare with a restore.
-psql --dbname="$DATABASE_URL" -Atc "
-  SELECT table_name || ' ' || (xpath('/row/c/text()',
-         query_to_xml(format('SELECT count(*) AS c FROM %I', table_name), false, true, '')))[1]::text
-  FROM information_schema.tables
-  WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name" > "$target/counts.txt"
 echo "$target"

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Section: {section.title} ({section.url_path})")
         self.stdout.write(
             self.style.SUCCESS(
-                "Site ready. Create the first manager with `python manage.py createsuperuser`, "
-                "then log in at /admin/."
+                "Site ready. Create the first manager with `django-admin createsuperuser` "
+                "(`python manage.py createsuperuser` in a checkout), then log in at /admin/."
             )
         )
