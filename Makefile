@@ -25,7 +25,7 @@ PYTEST_ARGS ?=
 
 test: $(STAMP) ## Run the whole test suite, one process per core (SQLite and eager Celery unless DATABASE_URL/CELERY_BROKER_URL say otherwise)
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(PY) -m pytest -n auto --dist loadfile --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadfile --durations=15 -rs $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -86,13 +86,13 @@ def test_judge_submits_on_a_tablet_then_organizer_publishes_and_public_reads(
     page.get_by_role("link", name=re.compile("苏式月饼")).click()
     inputs = page.locator("table.sheet-grid input")
     count = inputs.count()
-    assert count >= 30
+    assert count >= 20  # 实操 and 安全文明 per entrant; 理论 is measured once, not on the sheet
     inputs.first.fill("120")  # over the maximum: refused, nothing saved
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("满分是").first).to_be_visible()
     screenshot(page, "sheet-refused")
     for i in range(count):
-        maximum = 10 if i % 3 == 2 else 100
+        maximum = 10 if i % 2 == 1 else 100
         inputs.nth(i).fill(str(round(maximum * 0.8 - (i % 5), 1)))
     # the sticky bar stays on top of the sticky first column: its buttons can be tapped
     save = page.get_by_role("button", name="保存草稿")

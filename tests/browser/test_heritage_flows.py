@@ -45,13 +45,19 @@ def test_teacher_schedules_takes_the_roll_reports_exports_and_subscribes(
         screenshot(phone, "schedule-form")
         phone.get_by_role("button", name="Schedule", exact=True).click()
         phone.wait_for_load_state()
-        confirm = phone.locator("input[name=confirm_unknown_years]")
+        confirm = phone.locator("input[type=checkbox][name=confirm_unknown_years]")
         if confirm.count():  # the series reaches a year whose holidays are not entered yet
             expect(phone.get_by_text("not in the holiday table yet")).to_be_visible()
             confirm.check()
             phone.get_by_role("button", name="Schedule", exact=True).click()
+            phone.wait_for_load_state()
 
     fill_series()
+    # Nothing is saved before the teacher has seen the dates.
+    expect(phone.get_by_role("heading", name="Check the dates")).to_be_visible()
+    assert phone.locator("[data-preview-date]").count() >= 4
+    screenshot(phone, "series-preview")
+    phone.get_by_role("button", name=re.compile(r"Confirm and create \d+ sessions")).click()
     assert "sessions are scheduled" in phone.locator(".messages").inner_text()
     assert phone.locator(".session-card", has_text="匠心基地").count() >= 1
     screenshot(phone, "series-scheduled")
@@ -60,7 +66,10 @@ def test_teacher_schedules_takes_the_roll_reports_exports_and_subscribes(
     phone.goto(live_demo + "/en/app/heritage/sessions/new/")
     fill_series()
     error = phone.locator(".form-errors").inner_text()
-    assert "overlaps" in error and "16:30" in error and "匠心基地" in error
+    assert "clash" in error
+    clash = phone.locator(".preview-dates .error").first.inner_text()
+    assert "16:30" in clash and "匠心基地" in clash
+    assert phone.get_by_role("button", name=re.compile("Confirm and create")).count() == 0
     screenshot(phone, "clash-refused")
 
     # Last week's first session still open for the roll: which class is it?
@@ -88,7 +97,8 @@ def test_teacher_schedules_takes_the_roll_reports_exports_and_subscribes(
     for index in range(absent.count()):
         absent.nth(index).click()
     screenshot(phone, "roll-call")
-    phone.get_by_role("button", name="Save the roll call").click()
+    with phone.expect_navigation():  # saved in the background, then the page reloads
+        phone.get_by_role("button", name="Save the roll call").click()
     assert re.search(r"roll call is (saved|updated)", phone.locator(".messages").inner_text())
     assert "0.0%" in phone.locator(".rate").inner_text()
 

@@ -81,7 +81,8 @@ def test_phone_shows_eight_children_at_once_and_filters_by_name(live_demo, phone
     # Saving names who was absent, with the reason, and the change enters the history.
     name = row.get_attribute("data-name")
     row.locator(".roll-row__reason").fill("发烧")
-    phone.get_by_role("button", name="Save the roll call").click()
+    with phone.expect_navigation():  # saved in the background, then the page reloads
+        phone.get_by_role("button", name="Save the roll call").click()
     phone.wait_for_load_state()
     notes = phone.locator(".messages").inner_text()
     assert f"{name} (发烧)" in notes and "Absent" in notes
@@ -92,7 +93,8 @@ def test_phone_shows_eight_children_at_once_and_filters_by_name(live_demo, phone
     row = phone.locator(f'.roll-row[data-name="{name}"]')
     row.locator("label.status--late").click()
     row.locator(".roll-row__reason").fill("堵车")
-    phone.get_by_role("button", name="Save the roll call").click()
+    with phone.expect_navigation():  # saved in the background, then the page reloads
+        phone.get_by_role("button", name="Save the roll call").click()
     phone.wait_for_load_state()
     latest = phone.locator("ol[data-changes] > li").first.inner_text()
     assert f"{name}: Absent · 发烧 → Late · 堵车" in latest

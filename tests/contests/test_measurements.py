@@ -26,7 +26,6 @@ def measured_event(contest, entrants=3, bands="0.1=20, 0.3=15, 0.5=10"):
     criterion = CriterionFactory(
         event=event,
         name="尺寸精度",
-        position=99,
         maximum=Decimal("20"),
         weight=Decimal("1"),
         kind=Criterion.Kind.MEASUREMENT,
@@ -36,6 +35,8 @@ def measured_event(contest, entrants=3, bands="0.1=20, 0.3=15, 0.5=10"):
         tie_break=2,
         measured_by=sheets[0].judge,
     )
+    for position, name in enumerate(["实操", "理论", "尺寸精度"]):
+        event.criteria.filter(name=name).update(position=position)
     return event, sheets, criterion
 
 
@@ -311,7 +312,6 @@ def test_on_a_blind_event_the_measuring_judge_reads_codes_only(client, contest, 
     criterion = CriterionFactory(
         event=event,
         name="尺寸精度",
-        position=99,
         maximum=Decimal("20"),
         kind=Criterion.Kind.MEASUREMENT,
         target=Decimal("25"),

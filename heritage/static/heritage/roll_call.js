@@ -195,6 +195,10 @@
 
     /* What an answer to a kept roll call does to the queue and the page. */
     function settle(entry, result) {
+        if ((result.kind === "conflict" || result.kind === "refused") && !entryFor(entry.session)) {
+            /* discarded by the teacher while the answer was on its way: nothing to keep */
+            return result.kind;
+        }
         if (result.kind === "saved") {
             drop(entry);
             if (form && String(entry.session) === form.getAttribute("data-session")) {
