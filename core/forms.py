@@ -64,3 +64,10 @@ class WeComAccountForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+
+
+class SpreadsheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv (UTF-8 or GBK) or .xlsx file; the first row holds the headers."),
+    )

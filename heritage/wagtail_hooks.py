@@ -96,6 +96,14 @@ def heritage_workspace_items(request):
             section,
             14,
         )
+    if has_role(user, MANAGER):
+        yield WorkspaceItem(
+            _("Import kindergartens and children"),
+            reverse("heritage:kindergarten_import"),
+            _("Load kindergartens, class groups and children from a spreadsheet, or update them."),
+            section,
+            17,
+        )
     if has_role(user, CRAFTSMAN):
         yield WorkspaceItem(
             _("My itinerary"),
