@@ -256,3 +256,13 @@ def test_other_roles_cannot_reach_the_accounts_pages(client, role):
     target.refresh_from_db()
     assert target.is_active
     assert not User.objects.filter(username="shen").exists()
+
+
+def test_the_admin_menu_offers_the_accounts_to_managers_only(client, manager):
+    client.force_login(manager)
+    assert reverse("core:accounts") in client.get("/admin/").content.decode()
+    workspace = client.get(reverse("core:workspace")).content.decode()
+    assert reverse("core:accounts") in workspace
+    client.force_login(UserFactory(role="organizer"))  # organizers use the admin too
+    assert reverse("core:accounts") not in client.get("/admin/").content.decode()
+    assert reverse("core:accounts") not in client.get(reverse("core:workspace")).content.decode()
