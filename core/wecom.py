@@ -6,19 +6,26 @@ corp and app, until shortly before WeCom says it expires; WeCom limits how often
 be fetched, so every web and Celery process reuses the same one. A token WeCom no longer
 accepts (revoked, or expired early) is dropped and fetched again, once per message.
 
+A group robot (群机器人) is simpler: a webhook address with a key, copied from the group's
+settings in WeCom, to which anyone holding the address may post a text or markdown message
+(``send_robot_message``). It needs no app and no token; its key is as secret as the app's.
+
 Every failure raises ``WeComError``, so a task that sends through the outbox
-(``core.outbox``) is tried again later. Error texts never contain the secret or the token:
-the outbox stores them in ``PendingTask.last_error``.
+(``core.outbox``) is tried again later. Error texts never contain the secret, the token or a
+robot's key: the outbox stores them in ``PendingTask.last_error``.
 """
 
 import json
 import logging
+import re
 import urllib.error
 import urllib.request
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +36,11 @@ TOKEN_MARGIN = 300
 # WeCom cuts a text card's title past 128 bytes and its description past 512.
 TITLE_BYTES = 128
 DESCRIPTION_BYTES = 512
+# WeCom refuses a robot's text or markdown content past 4096 bytes.
+ROBOT_CONTENT_BYTES = 4096
+ROBOT_PATH = "/cgi-bin/webhook/send"
+# A robot's key as WeCom shows it: a UUID; letters, digits and hyphens in any case.
+ROBOT_KEY = re.compile(r"\A[A-Za-z0-9-]{8,64}\Z")
 
 
 class WeComError(Exception):
@@ -63,7 +75,11 @@ def _call(what, path, query, payload=None):
 
     ``what`` names the call in errors, which must not show the query (secret, token)."""
     base = getattr(settings, "WECOM_API_BASE", "") or "https://qyapi.weixin.qq.com"
-    url = f"{base.rstrip('/')}{path}?{urlencode(query)}"
+    return _request(what, f"{base.rstrip('/')}{path}?{urlencode(query)}", payload)
+
+
+def _request(what, url, payload=None):
+    """GET ``url``, or POST ``payload`` as JSON to it; the answer when its errcode is 0."""
     data = None
     headers = {"Accept": "application/json"}
     if payload is not None:
@@ -164,3 +180,67 @@ def send_textcard(userid, title, description, url, button=""):
 def send_text(userid, content):
     """A plain text message to one member."""
     return send({"touser": userid, "msgtype": "text", "text": {"content": content}})
+
+
+def _robot_origins():
+    """Where robot webhooks may point: bare hosts over https, or whole origins
+    (``http://127.0.0.1:8123``) such as a test server's."""
+    allowed = getattr(settings, "WECOM_ROBOT_HOSTS", None) or ["qyapi.weixin.qq.com"]
+    origins = set()
+    for entry in allowed:
+        entry = str(entry).strip().rstrip("/").lower()
+        origins.add(entry if "://" in entry else f"https://{entry}")
+    return origins
+
+
+def validate_robot_url(url):
+    """Refuse anything but a WeCom group robot's webhook address (ValidationError).
+
+    Reminders with names and times go where this address points, so it must be WeCom's
+    webhook itself, over https, with a key, and nothing else in it."""
+    message = _(
+        "Paste the robot's webhook address as WeCom shows it (群机器人 → 复制 Webhook 地址): "
+        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+    )
+    try:
+        parts = urlsplit(str(url).strip())
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        query = parse_qs(parts.query, keep_blank_values=True)
+    except ValueError:
+        raise ValidationError(message, code="invalid") from None
+    if (
+        origin not in _robot_origins()
+        or parts.username
+        or parts.password
+        or parts.path != ROBOT_PATH
+        or parts.fragment
+        or set(query) != {"key"}
+        or len(query["key"]) != 1
+        or not ROBOT_KEY.match(query["key"][0])
+    ):
+        raise ValidationError(message, code="invalid")
+
+
+def mask_robot_url(url):
+    """A webhook address with its key hidden but for its last four signs, for lists."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    key = parse_qs(parts.query).get("key", [""])[0]
+    return f"{parts.scheme}://{parts.netloc}{parts.path}?key=…{key[-4:]}"
+
+
+def send_robot_message(url, content, msgtype="markdown"):
+    """Post ``content`` (markdown, or text) to a group robot's webhook; WeCom's answer.
+
+    Content past 4096 bytes is cut, never inside a character. Raises ``WeComError`` when the
+    address is not a robot's webhook, WeCom cannot be reached, or it answers an errcode
+    (93000: the webhook's key is wrong or the robot was removed)."""
+    if msgtype not in ("markdown", "text"):
+        raise ValueError(f"a robot sends markdown or text, not {msgtype}")
+    try:
+        validate_robot_url(url)
+    except ValidationError:
+        raise WeComError("WeCom robot: the webhook address is not a WeCom robot's") from None
+    payload = {"msgtype": msgtype, msgtype: {"content": _cut(content, ROBOT_CONTENT_BYTES)}}
+    return _request("robot webhook/send", url.strip(), payload)

@@ -6,6 +6,7 @@ from .views import (
     itinerary,
     kindergartens,
     lessons,
+    month,
     plan,
     reports,
     roll_call,
@@ -32,6 +33,8 @@ app_name = "heritage"
 
 urlpatterns = [
     path("my-week/", week.my_week, name="my_week"),
+    path("my-month/", month.my_month, name="my_month"),
+    path("my-season/", month.my_season, name="my_season"),
     path("itinerary/", itinerary.itinerary, name="itinerary"),
     path("sessions/new/", sessions.session_new, name="session_new"),
     path("sessions/<heritage_id:pk>/", sessions.session_detail, name="session"),

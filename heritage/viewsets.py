@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -35,7 +36,12 @@ class KindergartenViewSet(ScopedSnippetViewSet):
     model = Kindergarten
     index_view_class = KindergartenIndexView
     icon = "home"
-    list_display = ["name", "short_name", "address"]
+    list_display = [
+        "name",
+        "short_name",
+        "address",
+        Column("robot_webhook_masked", label=_("WeCom group robot")),
+    ]
     search_fields = ["name"]
     list_export = ["name", "short_name", "address"]
 

@@ -134,3 +134,15 @@ def wecom(settings):
     settings.WECOM_TIMEOUT = 2
     yield server
     server.stop()
+
+
+@pytest.fixture
+def wecom_robot(settings):
+    """A local stand-in of WeCom whose robot webhooks the site may post to; the app stays off."""
+    from tests import wecom_server
+
+    server = wecom_server.FakeWeCom().start()
+    settings.WECOM_ROBOT_HOSTS = ["qyapi.weixin.qq.com", server.base_url]
+    settings.WECOM_TIMEOUT = 2
+    yield server
+    server.stop()

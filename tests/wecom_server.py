@@ -1,6 +1,6 @@
-"""A stand-in for WeCom's server API on 127.0.0.1: ``gettoken`` and ``message/send``, as the
-real one answers them, recording every request. Tests tell it to expire its tokens or to
-refuse messages."""
+"""A stand-in for WeCom's server API on 127.0.0.1: ``gettoken``, ``message/send`` and the group
+robots' ``webhook/send``, as the real one answers them, recording every request. Tests tell it
+to expire its tokens, to refuse messages, or to refuse a robot's key."""
 
 import itertools
 import json
@@ -21,6 +21,7 @@ class FakeWeCom:
         self.valid_tokens = set()
         self.send_error = None  # an errcode every message/send answers with, when set
         self.delay = 0  # seconds message/send waits before it answers
+        self.refused_robot_keys = set()  # robot keys answered with 93000, as a removed robot's
         self._numbers = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -55,6 +56,28 @@ class FakeWeCom:
     @property
     def messages(self):
         return [body for _query, body in self.calls("/cgi-bin/message/send")]
+
+    def robot_url(self, key):
+        """The webhook address of a robot of this server."""
+        return f"{self.base_url}/cgi-bin/webhook/send?key={key}"
+
+    def robot_posts(self, key=None):
+        """What the robots received (each a request body), of one robot's key or of all."""
+        return [
+            body
+            for query, body in self.calls("/cgi-bin/webhook/send")
+            if key is None or query.get("key") == key
+        ]
+
+    def _answer_robot(self, query, body):
+        if query.get("key") in self.refused_robot_keys:
+            return {"errcode": 93000, "errmsg": "invalid webhook url"}
+        if not isinstance(body, dict) or body.get("msgtype") not in ("text", "markdown"):
+            return {"errcode": 40008, "errmsg": "invalid message type"}
+        content = (body.get(body["msgtype"]) or {}).get("content", "")
+        if not content or len(content.encode()) > 4096:
+            return {"errcode": 40058, "errmsg": "content exceed max length"}
+        return {"errcode": 0, "errmsg": "ok"}
 
     def _answer_gettoken(self, query):
         if query.get("corpid") != CORP_ID or query.get("corpsecret") != SECRET:
@@ -108,6 +131,9 @@ class FakeWeCom:
 
             def do_POST(self):  # noqa: N802
                 path, query, body = self._read()
+                if path == "/cgi-bin/webhook/send":
+                    self._reply(fake._answer_robot(query, body))
+                    return
                 if path != "/cgi-bin/message/send":
                     self.send_error(404)
                     return

@@ -288,6 +288,10 @@ WECOM_SECRET = env("WECOM_SECRET", "")
 WECOM_API_BASE = env("WECOM_API_BASE", "https://qyapi.weixin.qq.com")
 # Seconds to wait for WeCom's answer; a slow answer fails and the outbox tries again later.
 WECOM_TIMEOUT = float(env("WECOM_TIMEOUT", "5"))
+# Group robots (群机器人) need none of the above: managers paste each robot's webhook address
+# (a kindergarten's, the craftsmen's) in the admin. It must point at one of these hosts, over
+# https; a test server is named by its whole origin, such as http://127.0.0.1:8123.
+WECOM_ROBOT_HOSTS = ["qyapi.weixin.qq.com"]
 
 # Celery: without a broker URL, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or None

@@ -4,11 +4,28 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 from core.cache import cached_part
 from core.routing import site_for_request
 
 register = template.Library()
+
+WEEKDAYS = (
+    pgettext_lazy("weekday", "Mon"),
+    pgettext_lazy("weekday", "Tue"),
+    pgettext_lazy("weekday", "Wed"),
+    pgettext_lazy("weekday", "Thu"),
+    pgettext_lazy("weekday", "Fri"),
+    pgettext_lazy("weekday", "Sat"),
+    pgettext_lazy("weekday", "Sun"),
+)
+
+
+@register.filter
+def weekday(day):
+    """A date's short weekday, the same everywhere: 周一 … 周日 (Mon … Sun)."""
+    return WEEKDAYS[day.weekday()] if day else ""
 
 
 @register.inclusion_tag("components/main_nav.html", takes_context=True)

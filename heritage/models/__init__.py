@@ -2,7 +2,7 @@
 kindergartens and the curriculum plan, and the class sessions with their roll calls."""
 
 from .pages import AgeBand, CraftPage, LessonPage, LessonTag, ProgrammePage
-from .programme import Child, ClassGroup, Kindergarten, PlanEntry, Season
+from .programme import Child, ClassGroup, HeritageSettings, Kindergarten, PlanEntry, Season
 from .sessions import (
     Attendance,
     FeedToken,
@@ -19,6 +19,7 @@ __all__ = [
     "ClassGroup",
     "CraftPage",
     "FeedToken",
+    "HeritageSettings",
     "Kindergarten",
     "LessonPage",
     "LessonTag",

@@ -7,9 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
 from wagtail.search import index
 
 from core.roles import CRAFTSMAN, TEACHER, has_role, is_manager
+from core.wecom import mask_robot_url, validate_robot_url
 
 from .pages import AgeBand, CraftPage
 
@@ -46,6 +49,17 @@ class Kindergarten(index.Indexed, models.Model):
         related_name="kindergartens",
         limit_choices_to={"groups__name": TEACHER},
     )
+    robot_webhook = models.CharField(
+        _("WeCom group robot webhook"),
+        max_length=300,
+        blank=True,
+        validators=[validate_robot_url],
+        help_text=_(
+            "The webhook address of the robot in the kindergarten's teacher group in WeCom "
+            "(群机器人): the day before their classes it posts the sessions there. Leave empty "
+            "for email only."
+        ),
+    )
 
     objects = KindergartenQuerySet.as_manager()
 
@@ -54,6 +68,7 @@ class Kindergarten(index.Indexed, models.Model):
         FieldPanel("short_name"),
         FieldPanel("address"),
         FieldPanel("teachers"),
+        FieldPanel("robot_webhook"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -71,6 +86,38 @@ class Kindergarten(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("heritage:kindergarten", args=[self.pk])
+
+    @property
+    def robot_webhook_masked(self):
+        """The webhook for lists: its key is as good as a password to the group."""
+        return mask_robot_url(self.robot_webhook)
+
+
+@register_setting(icon="mail")
+class HeritageSettings(BaseSiteSetting):
+    """How the programme reaches the people who have no email, most craftsmen among them."""
+
+    craftsmen_robot_webhook = models.CharField(
+        _("craftsmen's WeCom group robot webhook"),
+        max_length=300,
+        blank=True,
+        validators=[validate_robot_url],
+        help_text=_(
+            "The webhook address of the robot in the craftsmen's group in WeCom (群机器人): the "
+            "day before, it posts each craftsman's classes there. Leave empty for email only."
+        ),
+    )
+
+    panels = [FieldPanel("craftsmen_robot_webhook")]
+
+    class Meta:
+        verbose_name = _("heritage programme reminders")
+
+    @classmethod
+    def for_default_site(cls):
+        """The settings of the default site, for tasks that run without a request."""
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else None
 
 
 class ClassGroupQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ user enters their own WeCom userid."""
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core import wecom as wecom_api
@@ -182,3 +183,72 @@ def test_the_workspace_and_password_page_link_to_it_when_configured(
     client.force_login(user_factory(username="mentor-link"))
     assert PAGE in client.get(reverse("core:workspace")).content.decode()
     assert PAGE in client.get(reverse("core:password_change")).content.decode()
+
+
+# ---------------------------------------------------------------- group robots
+
+ROBOT_KEY = "693a91f6-7a0c-4bc4-97a0-0ec25b1f5aaa"
+
+
+def test_a_robot_receives_markdown_at_its_webhook(wecom_robot):
+    answer = wecom_api.send_robot_message(wecom_robot.robot_url(ROBOT_KEY), "**明天** 有课")
+    assert answer["errcode"] == 0
+    [post] = wecom_robot.robot_posts(ROBOT_KEY)
+    assert post == {"msgtype": "markdown", "markdown": {"content": "**明天** 有课"}}
+
+
+def test_a_robot_message_past_4096_bytes_is_cut_on_a_character(wecom_robot):
+    wecom_api.send_robot_message(wecom_robot.robot_url(ROBOT_KEY), "课" * 2000, msgtype="text")
+    [post] = wecom_robot.robot_posts(ROBOT_KEY)
+    content = post["text"]["content"]
+    assert len(content.encode()) <= 4096 and content.endswith("…")
+    assert content.startswith("课课课")
+
+
+def test_a_refused_robot_raises_with_the_errcode_and_without_the_key(wecom_robot):
+    wecom_robot.refused_robot_keys.add(ROBOT_KEY)
+    with pytest.raises(wecom_api.WeComError) as caught:
+        wecom_api.send_robot_message(wecom_robot.robot_url(ROBOT_KEY), "有课")
+    assert caught.value.errcode == 93000
+    assert "93000" in str(caught.value) and ROBOT_KEY not in str(caught.value)
+
+
+def test_an_unreachable_robot_fails_within_the_timeout(settings):
+    settings.WECOM_ROBOT_HOSTS = ["http://127.0.0.1:9"]
+    settings.WECOM_TIMEOUT = 1
+    url = f"http://127.0.0.1:9/cgi-bin/webhook/send?key={ROBOT_KEY}"
+    started = time.monotonic()
+    with pytest.raises(wecom_api.WeComError, match="cannot reach"):
+        wecom_api.send_robot_message(url, "x")
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={ROBOT_KEY}",  # not https
+        f"https://qyapi.weixin.qq.com.evil.cn/cgi-bin/webhook/send?key={ROBOT_KEY}",
+        f"https://evil.cn/cgi-bin/webhook/send?key={ROBOT_KEY}",
+        f"https://user:pw@qyapi.weixin.qq.com/cgi-bin/webhook/send?key={ROBOT_KEY}",
+        f"https://qyapi.weixin.qq.com/cgi-bin/message/send?key={ROBOT_KEY}",
+        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
+        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=",
+        f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={ROBOT_KEY}&debug=1",
+        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a%20b%3Cscript%3E",
+        "not a url",
+    ],
+)
+def test_anything_but_a_robot_webhook_is_refused_and_never_requested(url, wecom_robot):
+    with pytest.raises(ValidationError):
+        wecom_api.validate_robot_url(url)
+    with pytest.raises(wecom_api.WeComError, match="not a WeCom robot"):
+        wecom_api.send_robot_message(url, "x")
+    assert wecom_robot.requests == []
+
+
+def test_wecoms_own_webhook_address_is_accepted_and_shown_masked():
+    url = f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={ROBOT_KEY}"
+    wecom_api.validate_robot_url(url)
+    masked = wecom_api.mask_robot_url(url)
+    assert masked == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…5aaa"
+    assert ROBOT_KEY[:-4] not in masked
