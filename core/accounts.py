@@ -25,8 +25,9 @@ from . import roles
 
 SCOPE_HOOK = "register_account_scopes"
 
-# The roles a manager gives with the accounts pages and the staff import. Managers and
-# superusers are made with ``setup_site`` or by a superuser, never from a spreadsheet.
+# The roles a manager gives with the accounts pages and the staff import. Managers' and
+# superusers' accounts are kept by a superuser (``createsuperuser``, the admin's Users), never
+# from these pages or a spreadsheet.
 STAFF_ROLES = (
     roles.TEACHER,
     roles.CRAFTSMAN,
@@ -82,11 +83,6 @@ def role_lookup():
         for word in (*ROLE_WORDS[role], role, english, str(roles.ROLE_LABELS[role])):
             lookup[word.lower()] = role
     return lookup
-
-
-def is_protected(user):
-    """Managers and superusers are kept by a superuser, not by the accounts pages."""
-    return user.is_superuser or user.groups.filter(name=roles.MANAGER).exists()
 
 
 def staff_roles_of(user):

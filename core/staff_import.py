@@ -15,6 +15,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -23,7 +24,6 @@ from .accounts import (
     ROLE_WORDS,
     STAFF_ROLES,
     account_scopes,
-    is_protected,
     role_lookup,
     set_roles,
     split_cell,
@@ -79,6 +79,12 @@ def import_staff(upload, user=None):
     scope_rows = {
         role: {scope.name_of(row): row for row in scope.rows()} for role, scope in scopes.items()
     }
+    accounts = {user.username.lower(): user for user in User.objects.all()}
+    protected = set(
+        User.objects.filter(Q(is_superuser=True) | Q(groups__name=roles.MANAGER)).values_list(
+            "pk", flat=True
+        )
+    )
     rows, problems, seen, crafts_given = [], [], {}, {}
     for number, values in table.rows:
         row = Row(number, values, table.headers)
@@ -103,14 +109,14 @@ def import_staff(upload, user=None):
                     _("The login %(login)s is also on row %(other)s.")
                     % {"login": username, "other": other},
                 )
-            existing = User.objects.filter(username__iexact=username).first()
+            existing = accounts.get(username.lower())
             if existing is not None and existing.username != username:
                 row.refuse(
                     "username",
                     _("The account %(login)s exists: write its login the same way.")
                     % {"login": existing.username},
                 )
-            elif existing is not None and is_protected(existing):
+            elif existing is not None and existing.pk in protected:
                 row.refuse(
                     "username",
                     _("This is a manager's account: it is not changed from a file."),
