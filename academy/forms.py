@@ -10,6 +10,7 @@ from taggit.forms import TagField
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core import pending, roles
+from core.forms import SpreadsheetUploadForm
 from core.photos import photo_input_attrs
 from core.refusals import Refused
 
@@ -475,4 +476,12 @@ class PairingImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_("A .csv (UTF-8 or GBK) or .xlsx file; the first row holds the headers."),
+    )
+
+
+class ProfileImportForm(SpreadsheetUploadForm):
+    publish = forms.BooleanField(
+        label=_("Publish the new and changed profiles at once"),
+        required=False,
+        help_text=_("Otherwise they wait as drafts, to review and add photos in the admin."),
     )

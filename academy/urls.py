@@ -19,6 +19,12 @@ urlpatterns = [
     path("pairings/", manager.ManagerPairingListView.as_view(), name="manager_pairings"),
     path("pairings/overview/", manager.pairing_overview, name="pairing_overview"),
     path("pairings/import/", manager.pairing_import, name="pairing_import"),
+    path("profiles/import/", manager.profile_import, name="profile_import"),
+    path(
+        "profiles/import/template.<str:format>",
+        manager.profile_import_template,
+        name="profile_import_template",
+    ),
     path(
         "pairings/import/template.<str:format>",
         manager.pairing_import_template,

@@ -115,6 +115,13 @@ def academy_workspace_items(request):
             order=32,
         )
         yield WorkspaceItem(
+            title=_("Import profiles"),
+            url=reverse("academy:profile_import"),
+            description=_("Model workers and folk craftsmen from a spreadsheet, or updates."),
+            section=section,
+            order=33,
+        )
+        yield WorkspaceItem(
             title=_("Pairings and competency frameworks"),
             url=reverse("wagtailsnippets_academy_pairing:list"),
             description=_("Create pairings and edit each trade's competencies in the admin."),

@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from .accounts import STAFF_ROLES, account_scopes, set_roles, staff_roles_of
 from .models import CODE_ALPHABET, wecom_userid_validator
+from .roles import ROLE_LABELS
 
 
 class VerifyCertificateForm(forms.Form):
@@ -64,3 +67,67 @@ class WeComAccountForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+
+
+class SpreadsheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv (UTF-8 or GBK) or .xlsx file; the first row holds the headers."),
+    )
+
+
+class AccountForm(forms.ModelForm):
+    """A staff account: name, login, email, roles, each scoped role's scope, active or not."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name", "username", "email", "is_active"]
+        labels = {"first_name": _("Full name")}
+        help_texts = {
+            "is_active": _(
+                "Untick to deactivate the account: the person can no longer log in, and "
+                "everything they recorded stays."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["roles"].choices = [(role, ROLE_LABELS[role]) for role in STAFF_ROLES]
+        self.scopes = account_scopes()
+        editing = self.instance.pk is not None
+        if editing:
+            self.fields["roles"].initial = staff_roles_of(self.instance)
+        else:  # a new account is active: it is deactivated later, on its own page
+            del self.fields["is_active"]
+        for role, scope in self.scopes.items():
+            field = forms.ModelMultipleChoiceField(
+                queryset=scope.rows(),
+                label=_("%(scope)s (%(role)s)") % {"scope": scope.label, "role": ROLE_LABELS[role]},
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            field.label_from_instance = scope.name_of
+            if editing:
+                field.initial = [row.pk for row in scope.of_user(self.instance)]
+            self.fields[f"scope_{role}"] = field
+
+    def scope_fields(self):
+        return [self[f"scope_{role}"] for role in self.scopes]
+
+    def save_account(self, by):
+        user = self.instance
+        if user.pk is None:
+            user.set_unusable_password()
+        user.last_name = ""
+        user.save()
+        roles = self.cleaned_data["roles"]
+        set_roles(user, roles)
+        for role, scope in self.scopes.items():
+            rows = self.cleaned_data[f"scope_{role}"] if role in roles else []
+            scope.assign(user, list(rows), by)
+        return user

@@ -57,3 +57,29 @@ def clear_pending_photos():
     from .pending import clear_old
 
     return clear_old()
+
+
+@shared_task(base=OutboxTask, ignore_result=True)
+def send_first_login_email(user_id):
+    """Email a new account its first-login link (queued through core.outbox by the staff
+    import); an account whose password is already set gets nothing."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from .accounts import first_login_url, link_days
+    from .site import HOME_TITLE
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or user.has_usable_password():
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your account on %(site)s") % {"site": HOME_TITLE}
+        message = render_to_string(
+            "core/email/first_login.txt",
+            {"user": user, "url": first_login_url(user), "days": link_days(), "site": HOME_TITLE},
+        )
+    return send_mail(subject, message, None, [user.email])

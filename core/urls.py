@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import badge_views, views
+from . import account_views, badge_views, views
 
 app_name = "core"
 
@@ -8,6 +8,26 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/wecom/", views.wecom_account, name="wecom_account"),
+    path(
+        "accounts/first-login/<str:uidb64>/<str:token>/",
+        account_views.FirstLoginView.as_view(),
+        name="first_login",
+    ),
+    path("workspace/accounts/", account_views.account_list, name="accounts"),
+    path("workspace/accounts/new/", account_views.account_new, name="account_new"),
+    path("workspace/accounts/<int:pk>/", account_views.account_edit, name="account_edit"),
+    path("workspace/accounts/<int:pk>/link/", account_views.account_link, name="account_link"),
+    path(
+        "workspace/accounts/<int:pk>/deactivate/",
+        account_views.account_deactivate,
+        name="account_deactivate",
+    ),
+    path("workspace/accounts/import/", account_views.staff_import, name="staff_import"),
+    path(
+        "workspace/accounts/import/template.<str:export_format>",
+        account_views.staff_import_template,
+        name="staff_import_template",
+    ),
     path("photos/pending/<str:token>/", views.pending_photo, name="pending_photo"),
     path("search/", views.search, name="search"),
     path("verify/", views.verify, name="verify"),

@@ -1,13 +1,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from . import two_factor, two_factor_views, wecom
 from .admin_scope import hide_private_media
 from .certificates import REISSUE, REPLACE, REVOKE
-from .roles import MANAGER, ORGANIZER, has_role
+from .roles import MANAGER, ORGANIZER, has_role, is_manager
 from .viewsets import CalendarDayViewSet
 from .workspace import HOOK_NAME, WorkspaceItem
 
@@ -21,6 +22,16 @@ def core_workspace_items(request):
             description=_("Pages, images and documents in the Wagtail admin."),
             section=_("Site"),
             order=900,
+        )
+    if is_manager(request.user):
+        yield WorkspaceItem(
+            title=_("Accounts"),
+            url=reverse("core:accounts"),
+            description=_(
+                "Create, import and deactivate staff accounts; give their role and scope."
+            ),
+            section=_("Site"),
+            order=910,
         )
     yield WorkspaceItem(
         title=_("Change my password"),
@@ -43,6 +54,19 @@ def core_workspace_items(request):
         description=_("Check a certificate by its code."),
         section=_("Site"),
         order=950,
+    )
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_manager(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def accounts_menu_item():
+    # Staff accounts with their role and scope, and their import, on the workspace pages.
+    return ManagerMenuItem(
+        _("Staff accounts"), reverse("core:accounts"), icon_name="group", order=850
     )
 
 

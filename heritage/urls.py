@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from .views import (
     feeds,
+    imports,
     itinerary,
     kindergartens,
     lessons,
@@ -46,6 +47,12 @@ urlpatterns = [
         name="roll_call_save",
     ),
     path("kindergartens/", kindergartens.kindergarten_list, name="kindergartens"),
+    path("kindergartens/import/", imports.kindergarten_import, name="kindergarten_import"),
+    path(
+        "kindergartens/import/template.<str:export_format>",
+        imports.kindergarten_import_template,
+        name="kindergarten_import_template",
+    ),
     path("kindergartens/<heritage_id:pk>/", kindergartens.kindergarten_detail, name="kindergarten"),
     path("classes/<heritage_id:pk>/", kindergartens.class_group_detail, name="class_group"),
     path("plan/", plan.plan, name="plan"),

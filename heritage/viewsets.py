@@ -1,19 +1,40 @@
 """Wagtail admin listings of the programme's data, for managers."""
 
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from core.admin_exports import SnippetIndexView
 from core.admin_scope import ScopedSnippetViewSet
+from core.roles import is_manager
 
 from .models import Attendance, Child, ClassGroup, Kindergarten, PlanEntry, Season, Session
 
 
+class KindergartenIndexView(SnippetIndexView):
+    """The listing offers managers the spreadsheet import beside "Add"."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if is_manager(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Import from a spreadsheet"),
+                    url=reverse("heritage:kindergarten_import"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
+
+
 class KindergartenViewSet(ScopedSnippetViewSet):
     model = Kindergarten
-    index_view_class = SnippetIndexView
+    index_view_class = KindergartenIndexView
     icon = "home"
     list_display = [
         "name",

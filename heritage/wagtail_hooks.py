@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from core.roles import CRAFTSMAN, MANAGER, TEACHER, has_role
 from core.workspace import HOOK_NAME, WorkspaceItem
 
+from .services.accounts import scopes as account_scopes
 from .services.roll_call import EDIT, describe_change
 from .viewsets import HeritageViewSetGroup
 
@@ -108,6 +109,14 @@ def heritage_workspace_items(request):
             section,
             14,
         )
+    if has_role(user, MANAGER):
+        yield WorkspaceItem(
+            _("Import kindergartens and children"),
+            reverse("heritage:kindergarten_import"),
+            _("Load kindergartens, class groups and children from a spreadsheet, or update them."),
+            section,
+            17,
+        )
     if has_role(user, CRAFTSMAN):
         yield WorkspaceItem(
             _("My itinerary"),
@@ -144,3 +153,7 @@ def heritage_workspace_items(request):
         section,
         15,
     )
+
+
+# A teacher's kindergartens and a craftsman's crafts, set on the accounts pages and the import.
+hooks.register("register_account_scopes", account_scopes)

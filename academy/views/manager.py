@@ -16,9 +16,10 @@ from core.spreadsheet_import import ImportRefused
 from core.spreadsheets import SpreadsheetExportMixin, csv_response, xlsx_response
 
 from ..filters import PairingFilter
-from ..forms import PairingImportForm
+from ..forms import PairingImportForm, ProfileImportForm
 from ..models import Pairing
 from ..pagination import paginate
+from ..services import profile_imports
 from ..services.imports import import_pairings, template_rows
 from ..services.overview import overview
 from .common import pairing_rows
@@ -194,3 +195,56 @@ def pairing_overview(request):
     """Pairings active and stale, hours this month, completions this year: by trade and by
     studio."""
     return render(request, "academy/manager_overview.html", {"overview": overview()})
+
+
+@role_required(MANAGER)
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_import(request):
+    """Upload a spreadsheet of model workers' and folk craftsmen's profiles: all are created
+    or updated (published, or as drafts), or none and every fault is listed (status 400)."""
+    posted = request.method == "POST"
+    form = ProfileImportForm(request.POST if posted else None, request.FILES if posted else None)
+    problems, status = [], 200
+    if posted:
+        if form.is_valid():
+            try:
+                created, updated = profile_imports.import_profiles(
+                    form.cleaned_data["file"],
+                    user=request.user,
+                    publish=form.cleaned_data["publish"],
+                )
+            except ImportRefused as refusal:
+                problems = refusal.problems
+            else:
+                messages.success(
+                    request,
+                    (
+                        _("Imported and published: %(created)s new profiles, %(updated)s updated.")
+                        if form.cleaned_data["publish"]
+                        else _(
+                            "Imported as drafts: %(created)s new profiles, %(updated)s updated."
+                            " Review and publish them in the admin."
+                        )
+                    )
+                    % {"created": len(created), "updated": len(updated)},
+                )
+                return redirect("academy:profile_import")
+        status = 400
+    return render(
+        request,
+        "academy/profile_import.html",
+        {"form": form, "problems": problems},
+        status=status,
+    )
+
+
+@role_required(MANAGER)
+@require_safe
+def profile_import_template(request, format):
+    if format not in ("csv", "xlsx"):
+        raise Http404
+    headers, rows = profile_imports.template_rows()
+    name = _("Profiles to import")
+    if format == "csv":
+        return csv_response(name, headers, rows, fallback="profiles-import", stream=False)
+    return xlsx_response(name, name, headers, rows, fallback="profiles-import")

@@ -39,7 +39,7 @@ from .bounds import (
     refuse_file,
 )
 from .csv_file import csv_rows
-from .tables import cell_text, header_text, parse_table
+from .tables import cell_text, date_cell, header_text, parse_table, yes_no_cell
 from .xlsx_sheet import xlsx_rows
 
 __all__ = [
@@ -49,10 +49,12 @@ __all__ = [
     "Table",
     "cell_text",
     "column_letter",
+    "date_cell",
     "header_text",
     "import_limits",
     "parse_table",
     "read_rows",
+    "yes_no_cell",
 ]
 
 

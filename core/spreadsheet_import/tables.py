@@ -26,6 +26,32 @@ def cell_text(value):
     return str(value).strip()
 
 
+DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+YES = {"是", "有", "同意", "y", "yes", "true", "1", "✓", "√"}
+NO = {"否", "无", "不同意", "n", "no", "false", "0", "×", "x"}
+
+
+def date_cell(text):
+    """A date as written in a cell (2025-03-01, 2025/3/1, 2025年3月1日), or None."""
+    match = DATE_PATTERN.match(text.strip())
+    if not match:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def yes_no_cell(text):
+    """True for 是/yes/1/✓, False for 否/no/0, None for anything else."""
+    text = text.strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
+
+
 def header_text(text):
     """ "姓名*", "姓名（必填）" and " Name " all read as the header they name."""
     text = str(text).strip().strip("*＊").strip()

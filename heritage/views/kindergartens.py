@@ -24,7 +24,11 @@ def kindergarten_list(request):
         .order_by("name")
     )
     page = Paginator(kindergartens, 30).get_page(request.GET.get("page"))
-    return render(request, "heritage/kindergarten_list.html", {"page_obj": page})
+    return render(
+        request,
+        "heritage/kindergarten_list.html",
+        {"page_obj": page, "can_import": has_role(request.user, MANAGER)},
+    )
 
 
 @require_safe
