@@ -2,6 +2,8 @@
 a first-login link to hand out, and the spreadsheet import. The person sets their own password
 at the link (``FirstLoginView``)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -63,7 +65,8 @@ def _without_page(request):
 @require_safe
 def account_list(request):
     accounts = staff_accounts().order_by("username")
-    query = request.GET.get("q", "").strip()[:100]
+    # Control characters cannot be in a name or login (and PostgreSQL refuses a NUL).
+    query = re.sub(r"[\x00-\x1f\x7f]", "", request.GET.get("q", "")).strip()[:100]
     role = request.GET.get("role", "")
     if query:
         accounts = accounts.filter(

@@ -158,7 +158,7 @@ def save_measurements(event, data, entrants, criteria, user, keys=None, reason="
     Returns (saved count, errors {field name: message}). An empty cell leaves the value as it
     is. Changing a value already entered is logged with old → new; once the results are
     published it needs a ``reason``."""
-    reason = (reason or "").strip()
+    reason = re.sub(r"[\x00-\x1f\x7f]", " ", reason or "").strip()
     errors, posted = {}, {}
     for entrant in entrants:
         if entrant.status != Entrant.Status.ACTIVE:

@@ -73,7 +73,8 @@ def live_db(live_demo_server):
         import psycopg
 
         with psycopg.connect(url) as connection:
-            return connection.execute(sql, list(params)).fetchall()
+            cursor = connection.execute(sql, list(params))
+            return cursor.fetchall() if cursor.description else []
 
     return query
 
