@@ -24,7 +24,13 @@ def _largest_roll_call(page, base_url):
 
 
 def _rows_fully_visible(page):
-    """Child rows wholly on screen: below the top edge and above the sticky save bar."""
+    """Child rows wholly on screen once the teacher has scrolled to the list (the sticky tools
+    at the top; a summary of an earlier save may stand above them): below the tools and above
+    the sticky save bar."""
+    page.evaluate(
+        "() => window.scrollBy(0, document.querySelector('.roll-call__tools')"
+        ".getBoundingClientRect().top)"
+    )
     save_top = page.locator(".roll-call__save").bounding_box()["y"]
     tools = page.locator(".roll-call__tools").bounding_box()
     limit = min(save_top, PHONE["height"])
@@ -33,7 +39,8 @@ def _rows_fully_visible(page):
         "rows => rows.map(r => { const b = r.getBoundingClientRect(); "
         "return {top: b.top, bottom: b.bottom, height: b.height}; })"
     ):
-        if box["height"] > 0 and box["top"] >= max(0, tools["y"]) and box["bottom"] <= limit:
+        top_edge = max(0, tools["y"] + tools["height"])
+        if box["height"] > 0 and box["top"] >= top_edge and box["bottom"] <= limit:
             visible += 1
     return visible
 
