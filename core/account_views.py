@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from .accounts import (
 from .forms import AccountForm, SpreadsheetUploadForm
 from .roles import MANAGER, ROLE_LABELS
 from .spreadsheet_import import ImportRefused
-from .spreadsheets import csv_response, xlsx_response
+from .spreadsheets import import_template_response
 from .staff_import import import_staff, template_rows
 
 manager_required = role_required()
@@ -220,13 +219,10 @@ def staff_import(request):
 @manager_required
 @require_safe
 def staff_import_template(request, export_format):
-    if export_format not in ("csv", "xlsx"):
-        raise Http404
     headers, rows = template_rows()
-    name = _("Staff accounts to import")
-    if export_format == "csv":
-        return csv_response(name, headers, rows, fallback="accounts-import", stream=False)
-    return xlsx_response(name, name, headers, rows, fallback="accounts-import")
+    return import_template_response(
+        export_format, _("Staff accounts to import"), headers, rows, fallback="accounts-import"
+    )
 
 
 class FirstLoginView(auth_views.PasswordResetConfirmView):

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
@@ -279,6 +279,16 @@ def _text_cell(sheet, text):
     if is_formula_like(text):
         cell.quotePrefix = True
     return cell
+
+
+def import_template_response(export_format, name, headers, rows, fallback):
+    """An import's template to fill in, as ``csv`` or ``xlsx`` (anything else is a 404): the
+    header row and an example row, named ``name`` (ASCII ``fallback`` for old clients)."""
+    if export_format == "csv":
+        return csv_response(name, headers, rows, fallback=fallback, stream=False)
+    if export_format == "xlsx":
+        return xlsx_response(name, name, headers, rows, fallback=fallback)
+    raise Http404("no such format")
 
 
 def xlsx_response(filename, title, headers, rows, fallback=None, number_formats=None, caption=None):

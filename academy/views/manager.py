@@ -2,7 +2,7 @@
 a spreadsheet."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -13,7 +13,10 @@ from django.views.generic import ListView
 from core.access import role_required, scoped
 from core.roles import MANAGER
 from core.spreadsheet_import import ImportRefused
-from core.spreadsheets import SpreadsheetExportMixin, csv_response, xlsx_response
+from core.spreadsheets import (
+    SpreadsheetExportMixin,
+    import_template_response,
+)
 
 from ..filters import PairingFilter
 from ..forms import PairingImportForm, ProfileImportForm
@@ -180,13 +183,10 @@ def pairing_import(request):
 @role_required(MANAGER)
 @require_safe
 def pairing_import_template(request, format):
-    if format not in ("csv", "xlsx"):
-        raise Http404
     headers, rows = template_rows()
-    name = _("Pairings to import")
-    if format == "csv":
-        return csv_response(name, headers, rows, fallback="pairings-import", stream=False)
-    return xlsx_response(name, name, headers, rows, fallback="pairings-import")
+    return import_template_response(
+        format, _("Pairings to import"), headers, rows, fallback="pairings-import"
+    )
 
 
 @role_required(MANAGER)
@@ -241,10 +241,7 @@ def profile_import(request):
 @role_required(MANAGER)
 @require_safe
 def profile_import_template(request, format):
-    if format not in ("csv", "xlsx"):
-        raise Http404
     headers, rows = profile_imports.template_rows()
-    name = _("Profiles to import")
-    if format == "csv":
-        return csv_response(name, headers, rows, fallback="profiles-import", stream=False)
-    return xlsx_response(name, name, headers, rows, fallback="profiles-import")
+    return import_template_response(
+        format, _("Profiles to import"), headers, rows, fallback="profiles-import"
+    )

@@ -1,7 +1,6 @@
 """Kindergartens, class groups and children loaded from a spreadsheet, by managers."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.access import role_required
 from core.forms import SpreadsheetUploadForm
 from core.spreadsheet_import import ImportRefused
-from core.spreadsheets import csv_response, xlsx_response
+from core.spreadsheets import import_template_response
 
 from ..services.imports import import_kindergartens, template_rows
 
@@ -62,10 +61,11 @@ def kindergarten_import(request):
 @manager_required
 @require_safe
 def kindergarten_import_template(request, export_format):
-    if export_format not in ("csv", "xlsx"):
-        raise Http404
     headers, rows = template_rows()
-    name = _("Kindergartens and children to import")
-    if export_format == "csv":
-        return csv_response(name, headers, rows, fallback="kindergartens-import", stream=False)
-    return xlsx_response(name, name, headers, rows, fallback="kindergartens-import")
+    return import_template_response(
+        export_format,
+        _("Kindergartens and children to import"),
+        headers,
+        rows,
+        fallback="kindergartens-import",
+    )

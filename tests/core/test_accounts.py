@@ -154,6 +154,9 @@ def test_the_template_opens_with_the_headers(client, manager):
     header_row = next(row for row in rows if row and row[0] == "姓名")
     assert header_row == HEADERS
     assert rows[rows.index(header_row) + 1][3] == "教师"
+    csv_template = client.get(reverse("core:staff_import_template", args=["csv"]))
+    assert csv_template.status_code == 200 and csv_template.content.startswith(b"\xef\xbb\xbf")
+    assert client.get(reverse("core:staff_import_template", args=["pdf"])).status_code == 404
 
 
 def test_the_first_login_link_sets_the_password_once(client, manager, places):
