@@ -1,5 +1,8 @@
 import io
 import os
+import shutil
+import sqlite3
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -80,31 +83,84 @@ def png_bytes():
     return make
 
 
+def _seed_demo():
+    old = os.environ.get("DEMO_PASSWORD")
+    os.environ["DEMO_PASSWORD"] = "demo"
+    try:
+        call_command("seed_demo", stdout=io.StringIO())
+    finally:
+        if old is None:
+            os.environ.pop("DEMO_PASSWORD", None)
+        else:
+            os.environ["DEMO_PASSWORD"] = old
+
+
+def _sqlite_copy(source, target):
+    """Copy one SQLite database over another, page by page (the backup API)."""
+    source.backup(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """On SQLite, the demo seeded once per test process: the database before and after
+    ``seed_demo`` as in-memory copies, and the folder its images were written to. None on
+    other databases, where each module seeds the demo itself."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    media_root = str(tmp_path_factory.mktemp("demo-media"))
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
+        if not connection.introspection.table_names():
+            # Only browser tests were collected, and pytest-django set up no database for them.
+            call_command("migrate", verbosity=0)
+        connection.ensure_connection()
+        live = connection.connection
+        clean = _sqlite_copy(live, sqlite3.connect(":memory:"))
+        _seed_demo()
+        seeded = _sqlite_copy(live, sqlite3.connect(":memory:"))
+        _sqlite_copy(clean, live)
+        yield SimpleNamespace(clean=clean, seeded=seeded, media_root=media_root)
+        clean.close()
+        seeded.close()
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole demo (logins with password "demo"), seeded once for the module.
+def demo(demo_snapshot, django_db_blocker, tmp_path_factory):
+    """The whole demo (logins with password "demo"), for the module.
 
     Everything runs inside one transaction that is rolled back at the end of the module; each
     test runs in a savepoint inside it, so tests see the demo but not one another's changes.
+    On SQLite the demo is copied in from the process's snapshot and the empty database copied
+    back afterwards; elsewhere it is seeded inside that transaction.
     """
-    old = os.environ.get("DEMO_PASSWORD")
-    os.environ["DEMO_PASSWORD"] = "demo"
-    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media")))
+    from django.db import connection
+
+    if demo_snapshot is not None:
+        media_root = str(tmp_path_factory.mktemp("demo-media"))
+        shutil.copytree(demo_snapshot.media_root, media_root, dirs_exist_ok=True)
+    else:
+        media_root = str(tmp_path_factory.mktemp("demo-media"))
+    media = override_settings(MEDIA_ROOT=media_root)
     media.enable()
     with django_db_blocker.unblock():
+        if demo_snapshot is not None:
+            connection.ensure_connection()
+            _sqlite_copy(demo_snapshot.seeded, connection.connection)
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("seed_demo", stdout=io.StringIO())
+            if demo_snapshot is None:
+                _seed_demo()
             yield
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            if demo_snapshot is not None:
+                _sqlite_copy(demo_snapshot.clean, connection.connection)
             media.disable()
-            if old is None:
-                os.environ.pop("DEMO_PASSWORD", None)
-            else:
-                os.environ["DEMO_PASSWORD"] = old
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Playwright on Debian's chromium. Skips on a machine without chromium, never in CI."""
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -80,12 +81,13 @@ def live_db(live_demo_server):
 
 
 @pytest.fixture(scope="session")
-def live_demo_server(tmp_path_factory):
+def live_demo_server(tmp_path_factory, demo_snapshot):
     """A real server process on its own database with the whole demo (password ``demo``).
 
     The browser sees what a user would: the site after ``migrate`` and ``seed_demo``, served
-    by ``runserver`` with the test settings. On PostgreSQL (DATABASE_URL) it gets its own
-    database, dropped afterwards.
+    by ``runserver`` with the test settings. On SQLite the server's database file is a copy
+    of the process's seeded demo; on PostgreSQL (DATABASE_URL) it gets its own database,
+    migrated and seeded, and dropped afterwards.
     """
     folder = tmp_path_factory.mktemp("live")
     database_url, drop = _browser_database(folder)
@@ -98,8 +100,13 @@ def live_demo_server(tmp_path_factory):
         "CELERY_BROKER_URL": "",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for step in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
-        subprocess.run([*manage, *step], env=env, check=True, capture_output=True)  # noqa: S603
+    if demo_snapshot is not None and database_url.startswith("sqlite:///"):
+        with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as target:
+            demo_snapshot.seeded.backup(target)
+        shutil.copytree(demo_snapshot.media_root, folder / "media")
+    else:
+        for step in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+            subprocess.run([*manage, *step], env=env, check=True, capture_output=True)  # noqa: S603
     port = _free_port()
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(  # noqa: S603
