@@ -2,7 +2,7 @@ import io
 import os
 import shutil
 import sqlite3
-from types import SimpleNamespace
+from contextlib import closing
 
 import pytest
 from django.core.cache import cache
@@ -95,71 +95,130 @@ def _seed_demo():
             os.environ["DEMO_PASSWORD"] = old
 
 
-def _sqlite_copy(source, target):
-    """Copy one SQLite database over another, page by page (the backup API)."""
-    source.backup(target)
-    return target
+class _SqliteDemo:
+    """The demo kept as an in-memory copy of the seeded database, copied over the test
+    database for a module and the empty copy put back afterwards (SQLite's backup API)."""
+
+    def __init__(self, connection):
+        connection.ensure_connection()
+        self.connection = connection
+        self.clean = self._copy(connection.connection, sqlite3.connect(":memory:"))
+        _seed_demo()
+        self.seeded = self._copy(connection.connection, sqlite3.connect(":memory:"))
+        self._copy(self.clean, connection.connection)
+
+    @staticmethod
+    def _copy(source, target):
+        source.backup(target)
+        return target
+
+    def enter(self):
+        self.connection.ensure_connection()
+        self._copy(self.seeded, self.connection.connection)
+
+    def leave(self):
+        self._copy(self.clean, self.connection.connection)
+
+    def copy_to(self, database_url):
+        with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as target:
+            self._copy(self.seeded, target)
+
+    def close(self):
+        self.clean.close()
+        self.seeded.close()
+
+
+class _PostgresDemo:
+    """The demo seeded once into a database of its own beside the test database; a module
+    switches the connection over to it (its changes are rolled back) and back afterwards."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.test_name = connection.settings_dict["NAME"]
+        self.name = f"{self.test_name}_demo"
+        connection.close()
+        self.admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.test_name}"')
+        self.enter()
+        try:
+            _seed_demo()
+        finally:
+            self.leave()
+
+    def admin(self, sql):
+        import psycopg
+
+        settings = self.connection.settings_dict
+        with psycopg.connect(
+            dbname="postgres",
+            user=settings["USER"],
+            password=settings["PASSWORD"],
+            host=settings["HOST"],
+            port=settings["PORT"] or None,
+            autocommit=True,
+        ) as admin:
+            admin.execute(sql)
+
+    def enter(self):
+        self.connection.close()
+        self.connection.settings_dict["NAME"] = self.name
+
+    def leave(self):
+        self.connection.close()
+        self.connection.settings_dict["NAME"] = self.test_name
+
+    def copy_to(self, database_url):
+        name = database_url.rpartition("/")[2]
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+
+    def close(self):
+        self.admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """On SQLite, the demo seeded once per test process: the database before and after
-    ``seed_demo`` as in-memory copies, and the folder its images were written to. None on
-    other databases, where each module seeds the demo itself."""
+    """The demo seeded once per test process, and the folder its images were written to:
+    ``enter()`` puts it in place of the (empty) test database, ``leave()`` takes it away,
+    ``copy_to(url)`` writes it into another database."""
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        yield None
-        return
     media_root = str(tmp_path_factory.mktemp("demo-media"))
+    kinds = {"sqlite": _SqliteDemo, "postgresql": _PostgresDemo}
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
         if not connection.introspection.table_names():
             # Only browser tests were collected, and pytest-django set up no database for them.
             call_command("migrate", verbosity=0)
-        connection.ensure_connection()
-        live = connection.connection
-        clean = _sqlite_copy(live, sqlite3.connect(":memory:"))
-        _seed_demo()
-        seeded = _sqlite_copy(live, sqlite3.connect(":memory:"))
-        _sqlite_copy(clean, live)
-        yield SimpleNamespace(clean=clean, seeded=seeded, media_root=media_root)
-        clean.close()
-        seeded.close()
+        snapshot = kinds[connection.vendor](connection)
+        snapshot.media_root = media_root
+        try:
+            yield snapshot
+        finally:
+            snapshot.close()
 
 
 @pytest.fixture(scope="module")
 def demo(demo_snapshot, django_db_blocker, tmp_path_factory):
     """The whole demo (logins with password "demo"), for the module.
 
-    Everything runs inside one transaction that is rolled back at the end of the module; each
-    test runs in a savepoint inside it, so tests see the demo but not one another's changes.
-    On SQLite the demo is copied in from the process's snapshot and the empty database copied
-    back afterwards; elsewhere it is seeded inside that transaction.
+    The process's seeded demo takes the place of the test database; everything runs inside
+    one transaction that is rolled back at the end of the module, and each test in a
+    savepoint inside it, so tests see the demo but not one another's changes.
     """
-    from django.db import connection
-
-    if demo_snapshot is not None:
-        media_root = str(tmp_path_factory.mktemp("demo-media"))
-        shutil.copytree(demo_snapshot.media_root, media_root, dirs_exist_ok=True)
-    else:
-        media_root = str(tmp_path_factory.mktemp("demo-media"))
+    media_root = str(tmp_path_factory.mktemp("demo-media"))
+    shutil.copytree(demo_snapshot.media_root, media_root, dirs_exist_ok=True)
     media = override_settings(MEDIA_ROOT=media_root)
     media.enable()
     with django_db_blocker.unblock():
-        if demo_snapshot is not None:
-            connection.ensure_connection()
-            _sqlite_copy(demo_snapshot.seeded, connection.connection)
+        demo_snapshot.enter()
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            if demo_snapshot is None:
-                _seed_demo()
             yield
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            if demo_snapshot is not None:
-                _sqlite_copy(demo_snapshot.clean, connection.connection)
+            demo_snapshot.leave()
             media.disable()
 
 

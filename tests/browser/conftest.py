@@ -85,9 +85,8 @@ def live_demo_server(tmp_path_factory, demo_snapshot):
     """A real server process on its own database with the whole demo (password ``demo``).
 
     The browser sees what a user would: the site after ``migrate`` and ``seed_demo``, served
-    by ``runserver`` with the test settings. On SQLite the server's database file is a copy
-    of the process's seeded demo; on PostgreSQL (DATABASE_URL) it gets its own database,
-    migrated and seeded, and dropped afterwards.
+    by ``runserver`` with the test settings, on a copy of the process's seeded demo: a SQLite
+    file, or on PostgreSQL (DATABASE_URL) a database of its own, dropped afterwards.
     """
     folder = tmp_path_factory.mktemp("live")
     database_url, drop = _browser_database(folder)
@@ -100,13 +99,8 @@ def live_demo_server(tmp_path_factory, demo_snapshot):
         "CELERY_BROKER_URL": "",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    if demo_snapshot is not None and database_url.startswith("sqlite:///"):
-        with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as target:
-            demo_snapshot.seeded.backup(target)
-        shutil.copytree(demo_snapshot.media_root, folder / "media")
-    else:
-        for step in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
-            subprocess.run([*manage, *step], env=env, check=True, capture_output=True)  # noqa: S603
+    demo_snapshot.copy_to(database_url)
+    shutil.copytree(demo_snapshot.media_root, folder / "media")
     port = _free_port()
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(  # noqa: S603
