@@ -98,6 +98,11 @@ def seed_pairings(ctx, trades, studios, mentors, today):
         trade_name = pairing_trades[i % len(pairing_trades)]
         months = rng.randint(4, 11)
         start = today - datetime.timedelta(days=30 * months + rng.randint(0, 20))
+        target_hours = Decimal(rng.choice([120, 150, 180, 200]))
+        length = 365
+        if kind == "fresh":
+            # A two-year apprenticeship well short of its target, for the browser scenarios.
+            target_hours, length = Decimal(400), 730
         pairings.append(
             Pairing(
                 mentor=mentor,
@@ -105,8 +110,8 @@ def seed_pairings(ctx, trades, studios, mentors, today):
                 trade=trades[trade_name],
                 studio=studio_by_trade.get(trade_name) if i % 2 == 0 else None,
                 start=start,
-                planned_end=start + datetime.timedelta(days=365),
-                target_hours=Decimal(rng.choice([120, 150, 180, 200])),
+                planned_end=start + datetime.timedelta(days=length),
+                target_hours=target_hours,
                 target_level=rng.choice([5, 4, 4, 3, 3, 2]),
                 goals=f"掌握{trade_name}核心技能，达到目标职业技能等级。",
                 status={

@@ -63,9 +63,11 @@ def test_organizer_imports_entrants_and_assigns_judges(live_demo, tablet, screen
     page.locator("#import button[type=submit]").click()
     expect(page.get_by_text("已导入 2 名选手")).to_be_visible()
     page.get_by_role("link", name="茶艺表演").click()
+    page.wait_for_url(re.compile(r"/manage/event/\d+/$"))
     boxes = page.locator("input[name=judges]")
-    if not boxes.first.is_visible():
-        page.get_by_text("分配评委", exact=True).click()
+    assign = page.locator("details", has=page.get_by_text("分配评委", exact=True))
+    if not assign.evaluate("details => details.open"):
+        assign.locator("summary").click()
     for i in range(3):
         boxes.nth(i).check()
     page.get_by_role("button", name="保存评委").click()
