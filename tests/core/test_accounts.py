@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -196,7 +197,9 @@ def test_a_manager_creates_scopes_and_deactivates_an_account(client, manager, pl
     assert list(gu.kindergartens.all()) == [places["kg2"]]
     page = client.get(response["Location"])
     link = _links(page.content.decode())[0]
-    assert link.startswith("http://testserver" + first_login_path(gu).rsplit("-", 1)[0])
+    uid, token = link.rstrip("/").split("/")[-2:]
+    assert link.startswith("http://testserver" + first_login_path(gu).split(uid)[0] + uid)
+    assert default_token_generator.check_token(gu, token)
     listing = client.get(reverse("core:accounts")).content.decode()
     assert "gu" in listing and "明珠幼儿园" in listing and "等待首次登录" in listing
     # Re-scoped, then deactivated: the row stays and the person can no longer log in.
