@@ -7,7 +7,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from . import outbox
@@ -139,7 +138,7 @@ def _centered(draw, y, text, font, fill=INK):
     draw.text(((WIDTH - (right - left)) / 2, y), text, font=font, fill=fill)
 
 
-def _qr_png(certificate):
+def qr_png(certificate):
     """The QR code of the certificate's verification URL, as a PNG in memory."""
     import segno  # only when a QR code is drawn
 
@@ -170,63 +169,17 @@ def draw_certificate(certificate):
     )
     draw.text((140, HEIGHT - 140), f"验证码 {certificate.code}", font=_font(36), fill=INK)
 
-    qr = Image.open(_qr_png(certificate)).convert("RGB").resize((300, 300))
+    qr = Image.open(qr_png(certificate)).convert("RGB").resize((300, 300))
     image.paste(qr, (WIDTH - 420, HEIGHT - 420))
     return image
-
-
-class CertificateDocument(FPDF):
-    """Certificates as PDF pages with real text (selectable, searchable, the font embedded)."""
-
-    def __init__(self):
-        super().__init__(orientation="landscape", format="A4")
-        self.set_auto_page_break(auto=False)
-        self.set_margins(0, 0, 0)
-        font = pdf_font()
-        self.add_font("cjk", fname=font[0], collection_font_number=font[1])
-
-    def _centered(self, y, text, size, color=INK):
-        self.set_font("cjk", size=size)
-        self.set_text_color(*color)
-        self.set_xy(20, y)
-        self.cell(self.w - 40, size * 0.45, text, align="C")
-
-    def add_certificate(self, certificate):
-        self.add_page()
-        self.set_title(f"{certificate.title} · {certificate.recipient_name}")
-        self.set_fill_color(253, 249, 238)
-        self.rect(0, 0, self.w, self.h, style="F")
-        self.set_draw_color(*ACCENT)
-        self.set_line_width(1.4)
-        self.rect(7, 7, self.w - 14, self.h - 14)
-        self.set_draw_color(200, 160, 90)
-        self.set_line_width(0.5)
-        self.rect(10.5, 10.5, self.w - 21, self.h - 21)
-        self._centered(26, "证  书", 54, ACCENT)
-        self._centered(56, certificate.recipient_name, 38)
-        self._centered(78, certificate.title, 26)
-        y = 96
-        for line in certificate.details.splitlines()[:5]:
-            self._centered(y, line, 18)
-            y += 10
-        self.set_text_color(*INK)
-        left = 24
-        for top, size, text in (
-            (self.h - 48, 18, certificate.issuer),
-            (self.h - 38, 16, certificate.issued_on.strftime("%Y-%m-%d")),
-            (self.h - 29, 16, f"验证码 {certificate.code}"),
-            (self.h - 21, 10, certificate.get_verification_url()),
-        ):
-            self.set_font("cjk", size=size)
-            self.set_xy(left, top)
-            self.cell(160, size * 0.45, text)
-        self.image(_qr_png(certificate), x=self.w - 71, y=self.h - 71, w=50, h=50)
 
 
 def certificates_pdf(certificates):
     """One PDF with a page per certificate (to print), as bytes; None without a Chinese font."""
     if pdf_font() is None:
         return None
+    from .certificate_pdf import CertificateDocument  # fpdf2 weighs some 30 MB: loaded on use
+
     document = CertificateDocument()
     for certificate in certificates:
         document.add_certificate(certificate)

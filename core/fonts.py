@@ -4,7 +4,6 @@ import functools
 from pathlib import Path
 
 from django.conf import settings
-from fontTools.ttLib import TTCollection
 
 # CJK fonts looked for in order; CERTIFICATE_FONT in the environment or settings wins.
 FONT_CANDIDATES = [
@@ -34,6 +33,8 @@ def pdf_font():
     for candidate in [configured, *FONT_CANDIDATES]:
         if candidate and Path(candidate).exists():
             if candidate.lower().endswith(".ttc"):
+                from fontTools.ttLib import TTCollection  # with fpdf2, only when a PDF is drawn
+
                 faces = TTCollection(candidate).fonts
                 names = [face["name"].getDebugName(4) or "" for face in faces]
                 index = next((i for i, name in enumerate(names) if name.endswith(" SC")), 0)

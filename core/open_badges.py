@@ -10,7 +10,6 @@ the public half is published in the issuer profile (``badges/issuer/``).
 import base64
 import datetime
 
-import jwt
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.urls import reverse
@@ -187,6 +186,8 @@ def sign_credential(certificate):
         "sub": certificate.code,
         "nbf": int(valid_from(certificate).timestamp()),
     }
+    import jwt  # PyJWT and its cryptography add some 8 MB to a process: loaded on use
+
     return jwt.encode(
         claims,
         signing_key(),

@@ -22,7 +22,6 @@ from ..pagination import paginate
 from ..services.access import is_apprentice_of
 from ..services.logbook import query_entry
 from ..services.portfolio import add_item, record_review, remove_item, sign_review
-from ..services.portfolio_pdf import portfolio_pdf
 from .common import entry_rows, pairing_rows, refused
 from .photos import PHOTO_SIZES
 
@@ -187,6 +186,8 @@ def portfolio_download(request, pk):
     """The printable portfolio, a PDF to take to a vocational skill-level assessment."""
     pairing = scoped_or_404(pairing_rows(), request.user, pk=pk)
     try:
+        from ..services.portfolio_pdf import portfolio_pdf  # fpdf2 (~30 MB) loaded on use
+
         document = portfolio_pdf(pairing)
     except Refused as refusal:
         return refused(request, refusal, pairing, pairing.get_absolute_url())
