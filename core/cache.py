@@ -21,11 +21,13 @@ When the cache cannot be reached, pages are served uncached: a cache outage neve
 
 import logging
 import time
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
@@ -45,19 +47,48 @@ def _fresh_version():
     return time.time_ns() // 1000
 
 
+# The version numbers a request has read, so that its page and every part of it cost one
+# round trip to the cache for them instead of one each; ``None`` outside a request (tasks,
+# commands), where every call reads the cache.
+_request_versions = ContextVar("page_cache_versions", default=None)
+
+
+def _start_request(**_kwargs):
+    _request_versions.set({})
+
+
+def _end_request(**_kwargs):
+    _request_versions.set(None)
+
+
+request_started.connect(_start_request, dispatch_uid="page-cache:versions:start")
+request_finished.connect(_end_request, dispatch_uid="page-cache:versions:end")
+
+
 def _versions(section):
     keys = [_version_key(SITE), _version_key(section)]
-    found = cache.get_many(keys)
-    versions = []
-    for key in keys:
+    known = _request_versions.get()
+    if known is not None and all(key in known for key in keys):
+        return [known[key] for key in keys]
+    # Within a request the home page's version comes along (the menu and highlights need it),
+    # and versions read before are not asked again.
+    wanted = keys
+    if known is not None:
+        wanted = [key for key in dict.fromkeys([*keys, _version_key(HOME)]) if key not in known]
+    found = cache.get_many(wanted)
+    for key in wanted:
         if key not in found:
             cache.add(key, _fresh_version(), timeout=None)
             found[key] = cache.get(key)
-        versions.append(found[key])
-    return versions
+    if known is not None:
+        known.update(found)
+        found = known
+    return [found[key] for key in keys]
 
 
 def _bump(sections):
+    if _request_versions.get() is not None:
+        _request_versions.set({})
     for section in sections:
         key = _version_key(section)
         try:

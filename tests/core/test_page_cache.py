@@ -85,3 +85,26 @@ def test_publishing_a_page_inside_a_section_drops_that_section_only(client, site
     assert client.get("/academy/mentoring/").status_code == 200
     assert client.get("/heritage/")["X-Page-Cache"] == "hit"
     assert client.get("/contests/")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_reads_each_cache_version_once_for_itself_and_all_its_parts(
+    client, site_tree, user_factory
+):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    client.force_login(user_factory(username="reader"))
+    client.get("/academy/")  # the parts are built and stored once
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        for url in ("/academy/", "/accounts/login/", "/heritage/"):
+            get_many.reset_mock()
+            assert client.get(url).status_code == 200
+            read = [
+                key
+                for call in get_many.call_args_list
+                for key in call.args[0]
+                if key.startswith("pages:version:")
+            ]
+            assert read.count("pages:version:site") == 1, (url, read)
+            assert len(read) == len(set(read)), (url, read)
